@@ -1,0 +1,56 @@
+/** @module The Worker's HTTP surface: /client/api (CloudStack), /health. Bindings are read only here. */
+import { Hono } from "hono";
+import { requestId } from "hono/request-id";
+import { handleApiRequest } from "./api/dispatch";
+import type { Deps } from "./commands/types";
+import { bootstrap } from "./db/bootstrap";
+import { createDb } from "./db/client";
+import { invalidateSettings, loadSettings } from "./db/settings";
+import type { AppEnv } from "./env";
+import { systemClock } from "./lib/clock";
+import { createSecretBox, type SecretBox } from "./lib/crypto";
+
+let bootstrapped: Promise<void> | null = null;
+let secretBox: { kek: string; box: SecretBox } | null = null;
+
+function secrets(kek: string): SecretBox {
+	if (secretBox?.kek !== kek) secretBox = { kek, box: createSecretBox(kek) };
+	return secretBox.box;
+}
+
+async function buildDeps(env: Env): Promise<Deps> {
+	const db = createDb(env.DB);
+	const now = systemClock.now();
+	bootstrapped ??= bootstrap(db, now, env.ADMIN_PASSWORD || undefined).catch((error) => {
+		bootstrapped = null;
+		throw error;
+	});
+	await bootstrapped;
+	return {
+		db,
+		clock: systemClock,
+		secrets: secrets(env.SECRET_KEK),
+		settings: await loadSettings(db, now),
+		invalidateSettings,
+	};
+}
+
+export const app = new Hono<AppEnv>();
+
+app.use(requestId());
+
+app.get("/health", (c) => c.json({ ok: true }));
+
+app.on(["GET", "POST"], "/client/api", async (c) => {
+	const deps = await buildDeps(c.env);
+	return handleApiRequest(
+		c.req.raw,
+		deps,
+		{
+			method: c.req.method,
+			sourceIp: c.req.header("cf-connecting-ip") ?? "unknown",
+			secure: new URL(c.req.url).protocol === "https:",
+		},
+		c.get("requestId"),
+	);
+});

@@ -1,0 +1,4 @@
+import { login } from "./login";
+import { logout } from "./logout";
+
+export const authCommands = [login, logout];

@@ -1,0 +1,4 @@
+import { listConfigurations } from "./listConfigurations";
+import { updateConfiguration } from "./updateConfiguration";
+
+export const configCommands = [listConfigurations, updateConfiguration];

@@ -1,0 +1,4 @@
+import { listApis } from "./listApis";
+import { listCapabilities } from "./listCapabilities";
+
+export const discoveryCommands = [listApis, listCapabilities];

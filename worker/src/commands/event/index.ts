@@ -1,0 +1,3 @@
+import { listEvents } from "./listEvents";
+
+export const eventCommands = [listEvents];

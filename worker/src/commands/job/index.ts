@@ -1,0 +1,4 @@
+import { listAsyncJobs } from "./listAsyncJobs";
+import { queryAsyncJobResult } from "./queryAsyncJobResult";
+
+export const jobCommands = [queryAsyncJobResult, listAsyncJobs];

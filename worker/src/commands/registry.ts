@@ -1,0 +1,35 @@
+/**
+ * @module The command table: every API command, by its exact (case-sensitive) CloudStack name.
+ * Built once at module load; a duplicate name is a programming error and fails at start.
+ */
+import { accountCommands } from "./account";
+import { authCommands } from "./auth";
+import { configCommands } from "./config";
+import { discoveryCommands } from "./discovery";
+import { domainCommands } from "./domain";
+import { eventCommands } from "./event";
+import { jobCommands } from "./job";
+import { roleCommands } from "./role";
+import type { AnyCommand } from "./types";
+import { userCommands } from "./user";
+
+function buildRegistry(families: readonly (readonly AnyCommand[])[]): ReadonlyMap<string, AnyCommand> {
+	const table = new Map<string, AnyCommand>();
+	for (const command of families.flat()) {
+		if (table.has(command.name)) throw new Error(`duplicate command ${command.name}`);
+		table.set(command.name, command);
+	}
+	return table;
+}
+
+export const commands = buildRegistry([
+	authCommands,
+	discoveryCommands,
+	domainCommands,
+	accountCommands,
+	userCommands,
+	roleCommands,
+	configCommands,
+	eventCommands,
+	jobCommands,
+]);

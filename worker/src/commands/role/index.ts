@@ -1,0 +1,4 @@
+import { listRolePermissions } from "./listRolePermissions";
+import { listRoles } from "./listRoles";
+
+export const roleCommands = [listRoles, listRolePermissions];

@@ -1,0 +1,109 @@
+/**
+ * @module Global settings (CloudStack's `configuration` table): definitions and defaults live
+ * here, D1 stores only values an operator changed. Later features add rows to SETTINGS.
+ */
+
+export type SettingType = "Boolean" | "Integer" | "String";
+
+export interface SettingDefinition {
+	name: string;
+	category: string;
+	component: string;
+	type: SettingType;
+	defaultValue: string;
+	description: string;
+	/** Smallest accepted value for Integer settings. */
+	min?: number;
+}
+
+export const SETTINGS = [
+	{
+		name: "enforce.post.requests.and.timestamps",
+		category: "Advanced",
+		component: "ManagementServer",
+		type: "Boolean",
+		defaultValue: "false",
+		description:
+			"Require signatureVersion=3 with an expires at most 15 minutes ahead on signed requests, and POST for state-changing commands.",
+	},
+	{
+		name: "incorrect.login.attempts.allowed",
+		category: "Advanced",
+		component: "ManagementServer",
+		type: "Integer",
+		defaultValue: "5",
+		min: 1,
+		description: "Failed logins in a row after which a user is disabled.",
+	},
+	{
+		name: "login.source.attempts.allowed",
+		category: "Advanced",
+		component: "ManagementServer",
+		type: "Integer",
+		defaultValue: "20",
+		min: 1,
+		description:
+			"Failed logins from one source address within login.source.window.seconds after which further logins from it are refused with 429.",
+	},
+	{
+		name: "login.source.window.seconds",
+		category: "Advanced",
+		component: "ManagementServer",
+		type: "Integer",
+		defaultValue: "900",
+		min: 1,
+		description: "The window over which failed logins per source address are counted.",
+	},
+	{
+		name: "session.timeout",
+		category: "Advanced",
+		component: "ManagementServer",
+		type: "Integer",
+		defaultValue: "1800",
+		min: 60,
+		description: "Seconds of inactivity after which a login session ends.",
+	},
+	{
+		name: "default.page.size",
+		category: "Advanced",
+		component: "ManagementServer",
+		type: "Integer",
+		defaultValue: "500",
+		min: 1,
+		description: "The largest pagesize a list command accepts, and the size used without one.",
+	},
+] as const satisfies readonly SettingDefinition[];
+
+export type SettingName = (typeof SETTINGS)[number]["name"];
+
+export const SETTINGS_BY_NAME: ReadonlyMap<string, SettingDefinition> = new Map(SETTINGS.map((s) => [s.name, s]));
+
+/** Returns an error text when `value` does not fit the setting's type, else null. */
+export function validateSettingValue(setting: SettingDefinition, value: string): string | null {
+	if (setting.type === "Boolean" && !/^(true|false)$/i.test(value)) {
+		return `Please enter either 'true' or 'false' for ${setting.name}`;
+	}
+	if (setting.type === "Integer") {
+		if (!/^-?\d+$/.test(value)) return `Please enter a valid integer value for ${setting.name}`;
+		if (setting.min !== undefined && Number(value) < setting.min) {
+			return `The value of ${setting.name} must be at least ${setting.min}`;
+		}
+	}
+	return null;
+}
+
+/** Reads the effective value of settings; values are typed by the definitions. */
+export interface Settings {
+	get(name: SettingName): string;
+	bool(name: SettingName): boolean;
+	int(name: SettingName): number;
+}
+
+export function settingsFrom(overrides: ReadonlyMap<string, string>): Settings {
+	const get = (name: SettingName) => overrides.get(name) ?? SETTINGS_BY_NAME.get(name)?.defaultValue ?? "";
+	return {
+		get,
+		bool: (name) => get(name).toLowerCase() === "true",
+		int: (name) => Number.parseInt(get(name), 10),
+	};
+}
