@@ -2,6 +2,8 @@
 import { Hono } from "hono";
 import { requestId } from "hono/request-id";
 import { handleApiRequest } from "./api/dispatch";
+import { errorBody, render } from "./api/envelope";
+import { CsError, ERROR } from "./api/errors";
 import type { Deps } from "./commands/types";
 import { bootstrap } from "./db/bootstrap";
 import { createDb } from "./db/client";
@@ -9,6 +11,7 @@ import { invalidateSettings, loadSettings } from "./db/settings";
 import type { AppEnv } from "./env";
 import { systemClock } from "./lib/clock";
 import { createSecretBox, type SecretBox } from "./lib/crypto";
+import { logError } from "./lib/log";
 
 let bootstrapped: Promise<void> | null = null;
 let secretBox: { kek: string; box: SecretBox } | null = null;
@@ -38,6 +41,13 @@ async function buildDeps(env: Env): Promise<Deps> {
 export const app = new Hono<AppEnv>();
 
 app.use(requestId());
+
+// Only failures outside the API pipeline land here (e.g. a missing secret while building deps).
+app.onError((error, c) => {
+	logError(c.get("requestId"), "request failed before reaching the API pipeline", error);
+	const body = errorBody(new CsError(ERROR.internal, "Internal error, please contact your system administrator"));
+	return render("errorresponse", body, "json", ERROR.internal);
+});
 
 app.get("/health", (c) => c.json({ ok: true }));
 

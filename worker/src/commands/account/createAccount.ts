@@ -8,11 +8,10 @@ import { accounts, roles, users } from "../../db/schema";
 import { canManageDomain, creatableAccountTypes } from "../../domain/access";
 import { isValidNetworkDomain } from "../../domain/names";
 import { accountTypeForRole, defaultRoleForAccountType } from "../../domain/roles";
-import { hashPassword } from "../../lib/crypto";
 import { isUuid, newUuid } from "../../lib/ids";
 import { defineCommand } from "../define";
 import { p } from "../param-spec";
-import { newUserParams, validateNewUser } from "../user/new-user";
+import { newUserParams, newUserRow, validateNewUser } from "../user/new-user";
 
 export const createAccount = defineCommand({
 	name: "createAccount",
@@ -90,18 +89,7 @@ export const createAccount = defineCommand({
 		};
 		await deps.db.batch([
 			deps.db.insert(accounts).values(account),
-			deps.db.insert(users).values({
-				id: params.userid?.toLowerCase() ?? newUuid(),
-				username: params.username,
-				accountId,
-				domainId: domain.id,
-				passwordHash: await hashPassword(params.password),
-				firstName: params.firstname,
-				lastName: params.lastname,
-				email: params.email,
-				timezone: params.timezone ?? null,
-				created: now,
-			}),
+			deps.db.insert(users).values(await newUserRow(params.userid?.toLowerCase() ?? newUuid(), params, account, now)),
 			eventInsert(deps.db, now, caller, {
 				type: "ACCOUNT.CREATE",
 				description: `Account ${name} created in domain ${domain.name}`,

@@ -3,12 +3,11 @@ import { USER_FIELDS } from "../../api/serializers/account";
 import { eventInsert } from "../../db/events";
 import { requireUser, serializeUsers, usernameTaken } from "../../db/repos/accounts";
 import { users } from "../../db/schema";
-import { hashPassword } from "../../lib/crypto";
 import { newUuid } from "../../lib/ids";
 import { managedAccount } from "../account/managed-account";
 import { defineCommand } from "../define";
 import { p } from "../param-spec";
-import { newUserParams, validateNewUser } from "./new-user";
+import { newUserParams, newUserRow, validateNewUser } from "./new-user";
 
 export const createUser = defineCommand({
 	name: "createUser",
@@ -37,18 +36,7 @@ export const createUser = defineCommand({
 		const id = params.userid?.toLowerCase() ?? newUuid();
 		const now = deps.clock.now();
 		await deps.db.batch([
-			deps.db.insert(users).values({
-				id,
-				username: params.username,
-				accountId: account.id,
-				domainId: account.domainId,
-				passwordHash: await hashPassword(params.password),
-				firstName: params.firstname,
-				lastName: params.lastname,
-				email: params.email,
-				timezone: params.timezone ?? null,
-				created: now,
-			}),
+			deps.db.insert(users).values(await newUserRow(id, params, account, now)),
 			eventInsert(deps.db, now, caller, {
 				type: "USER.CREATE",
 				description: `User ${params.username} created in account ${account.name}`,

@@ -1,5 +1,7 @@
 /** @module The parameters and checks createAccount and createUser share for a new user. */
 import { CsError, ERROR } from "../../api/errors";
+import type { users } from "../../db/schema";
+import { hashPassword } from "../../lib/crypto";
 import { isUuid } from "../../lib/ids";
 import { p } from "../param-spec";
 
@@ -35,4 +37,34 @@ export function validateNewUser(params: {
 	if (params.userid !== undefined && !isUuid(params.userid)) {
 		throw new CsError(ERROR.paramError, "userid must be a UUID");
 	}
+}
+
+interface NewUserFields {
+	username: string;
+	password: string;
+	email: string;
+	firstname: string;
+	lastname: string;
+	timezone?: string | undefined;
+}
+
+/** The users row for a new user of `account`, with the password hashed. */
+export async function newUserRow(
+	id: string,
+	params: NewUserFields,
+	account: { id: string; domainId: string },
+	now: number,
+): Promise<typeof users.$inferInsert> {
+	return {
+		id,
+		username: params.username,
+		accountId: account.id,
+		domainId: account.domainId,
+		passwordHash: await hashPassword(params.password),
+		firstName: params.firstname,
+		lastName: params.lastname,
+		email: params.email,
+		timezone: params.timezone ?? null,
+		created: now,
+	};
 }
