@@ -7,8 +7,8 @@ import type { Deps } from "../commands/types";
 import { type CallerRow, callerByApiKey, callerByUserId, roleRules } from "../db/repos/callers";
 import { sessions } from "../db/schema";
 import type { Caller } from "../domain/access";
-import { CsError, ERROR, unauthorized } from "./errors";
-import type { RequestParams } from "./params";
+import { CsError, ERROR, sessionKeyMismatch, unauthorized } from "./errors";
+import type { PeekedParams } from "./params";
 import { constantTimeEqual, importSigningKey, parseExpires, verifySignature } from "./signature";
 
 /** CloudStack's limit on how far ahead `expires` may be when timestamps are enforced. */
@@ -41,7 +41,7 @@ async function toCaller(deps: Deps, row: CallerRow | null, via: Caller["via"]): 
 /** Verifies a signed request for `command` (already known to exist). */
 export async function authenticateSignature(
 	deps: Deps,
-	params: RequestParams,
+	params: PeekedParams,
 	command: string,
 	method: string,
 ): Promise<Caller> {
@@ -79,7 +79,7 @@ export async function authenticateSignature(
 /** Verifies a session: the cookie's session must be live and both sessionkeys must match it. */
 export async function authenticateSession(
 	deps: Deps,
-	params: RequestParams,
+	params: PeekedParams,
 	cookies: Record<string, string>,
 ): Promise<Caller> {
 	const sessionId = cookies.JSESSIONID ?? "";
@@ -93,7 +93,7 @@ export async function authenticateSession(
 	if (now - session.lastSeen > idleLimit || !keysMatch) {
 		// CloudStack invalidates the session on a session-key mismatch, so a leaked cookie alone is useless.
 		await deps.db.delete(sessions).where(eq(sessions.id, session.id));
-		throw unauthorized();
+		throw keysMatch ? unauthorized() : sessionKeyMismatch();
 	}
 	const caller = await toCaller(deps, await callerByUserId(deps.db, session.userId), "session");
 	if (now - session.lastSeen > TOUCH_INTERVAL_MS) {

@@ -12,7 +12,7 @@ import { authenticateSession, authenticateSignature } from "./auth";
 import { parseCookies } from "./cookies";
 import { envelopeName, errorBody, type Format, render, resultBody } from "./envelope";
 import { CsError, ERROR, unauthorized } from "./errors";
-import { indexParams, mergeParams, type RequestParams } from "./params";
+import { indexParams, mergeParams, type PeekedParams, peekParams } from "./params";
 import { parseCommandParams } from "./validate";
 
 /** Form bodies above this size are refused before they are read. */
@@ -20,11 +20,6 @@ export const MAX_BODY_BYTES = 1 << 20;
 
 // Errors CloudStack raises before queueing a job (parameter processing and entity access checks).
 const SYNCHRONOUS_ASYNC_ERRORS: readonly number[] = [ERROR.malformedParameter, ERROR.paramError, ERROR.account];
-
-interface Outcome {
-	result: CommandResult;
-	caller: Caller | null;
-}
 
 export async function handleApiRequest(
 	request: Request,
@@ -37,20 +32,21 @@ export async function handleApiRequest(
 	let command: AnyCommand | undefined;
 	let caller: Caller | null = null;
 	try {
-		const params = indexParams(mergeParams(url.searchParams, await readForm(request)));
+		const params = peekParams(mergeParams(url.searchParams, await readForm(request)));
 		format = params.values.get("response")?.toLowerCase() === "json" ? "json" : "xml";
 		const name = params.values.get("command") ?? "";
 		command = commands.get(name);
-		const outcome = await execute(request, deps, info, params, name, command);
-		caller = outcome.caller;
+		const result = await execute(request, deps, info, params, name, command, (who) => {
+			caller = who;
+		});
 		const response = render(
 			envelopeName(name, command?.responseName),
-			resultBody(outcome.result),
+			resultBody(result),
 			format,
 			200,
 			caller !== null,
 		);
-		for (const cookie of outcome.result.setCookies ?? []) response.headers.append("set-cookie", cookie);
+		for (const cookie of result.setCookies ?? []) response.headers.append("set-cookie", cookie);
 		return response;
 	} catch (thrown) {
 		const error = thrown instanceof CsError ? thrown : internalError(requestId, thrown);
@@ -88,31 +84,33 @@ async function execute(
 	request: Request,
 	deps: Deps,
 	info: RequestInfo,
-	params: RequestParams,
+	params: PeekedParams,
 	name: string,
 	command: AnyCommand | undefined,
-): Promise<Outcome> {
+	/** Lets the caller's identity reach the error path too (XML version attribute). */
+	onAuthenticated: (caller: Caller) => void,
+): Promise<CommandResult> {
 	const cookies = parseCookies(request.headers.get("cookie"));
 	if (command?.access === "session") {
-		const parsed = parseCommandParams(command, params);
-		return { result: await command.handle({ params: parsed, deps, request: info, cookies }), caller: null };
+		const parsed = parseCommandParams(command, indexParams(params.raw));
+		return command.handle({ params: parsed, deps, request: info, cookies });
 	}
 	const caller = await authenticate(deps, params, cookies, name, command, info.method);
+	onAuthenticated(caller);
 	if (
 		!command ||
 		!roleAllows({ id: caller.roleId, type: caller.roleType, rules: caller.roleRules }, name, command.authorized)
 	) {
 		throw notAvailable(name, caller);
 	}
-	const parsed = parseCommandParams(command, params);
+	const parsed = parseCommandParams(command, indexParams(params.raw));
 	const ctx = { params: parsed, deps, request: info, caller };
-	if (!command.async) return { result: await command.handle(ctx), caller };
-	return { result: await runAsJob(command, ctx), caller };
+	return command.async ? runAsJob(command, ctx) : command.handle(ctx);
 }
 
 async function authenticate(
 	deps: Deps,
-	params: RequestParams,
+	params: PeekedParams,
 	cookies: Record<string, string>,
 	name: string,
 	command: AnyCommand | undefined,
@@ -128,9 +126,7 @@ async function authenticate(
 }
 
 function notAvailable(name: string, caller: Caller): CsError {
-	if (!name) {
-		return new CsError(ERROR.unsupportedAction, "no command specified", { genericEnvelope: true });
-	}
+	if (!name) return new CsError(ERROR.badRequest, "no command specified", { genericEnvelope: true, csCode: null });
 	const text = isRootAdmin(caller)
 		? `Unknown API command: ${name}`
 		: `The API [${name}] does not exist or is not available for the account for the user with ID ${caller.userId}.`;

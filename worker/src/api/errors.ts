@@ -73,6 +73,11 @@ export function unauthorized(): CsError {
 	return new CsError(ERROR.unauthorized, UNAUTHORIZED_TEXT, { csCode: null });
 }
 
+/** CloudStack's shorter 401 text for a session whose sessionkey does not match. */
+export function sessionKeyMismatch(): CsError {
+	return new CsError(ERROR.unauthorized, "unable to verify user credentials", { csCode: null });
+}
+
 /** 431 for a parameter value that is invalid or names an entity that does not exist. */
 export function invalidParam(name: string, value: string): CsError {
 	return new CsError(

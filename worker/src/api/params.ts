@@ -3,7 +3,7 @@
  * names kept as sent (the signature needs them) and also lower-cased (commands match on those),
  * map parameters (`tags[0].key=v`) grouped, control characters refused.
  */
-import { CsError, ERROR } from "./errors";
+import { CS_EXCEPTION, CsError, ERROR } from "./errors";
 
 /** A parameter as it arrived: original name, decoded value. */
 export interface RawParam {
@@ -38,7 +38,17 @@ export function mergeParams(query: URLSearchParams, body: URLSearchParams | null
 	return [...byName].map(([name, value]) => ({ name, value }));
 }
 
-/** Validates and indexes merged parameters; throws 430 for a malformed map name, 431 for control characters. */
+/** Plain values by lower-cased name, unvalidated: enough to pick the format, command and credentials. */
+export type PeekedParams = Pick<RequestParams, "raw" | "values">;
+
+export function peekParams(raw: RawParam[]): PeekedParams {
+	return { raw, values: new Map(raw.map(({ name, value }) => [name.toLowerCase(), value])) };
+}
+
+/**
+ * Validates and indexes merged parameters. Called after authentication, as CloudStack's
+ * dispatcher does, so unauthenticated callers get 401 whatever their values hold. Throws 430 for a malformed map name, 431 for control characters.
+ */
 export function indexParams(raw: RawParam[]): RequestParams {
 	const values = new Map<string, string>();
 	const maps = new Map<string, Map<number, Map<string, string>>>();
@@ -58,7 +68,7 @@ export function indexParams(raw: RawParam[]): RequestParams {
 			throw new CsError(
 				ERROR.malformedParameter,
 				`Unable to decode parameter ${name}; if specifying an object array, please use parameter[index].field=XXX, e.g. userGroupList[0].group=httpGroup`,
-				{ csCode: null },
+				{ csCode: CS_EXCEPTION.serverApi },
 			);
 		}
 		const [, mapName = "", index = "0", field = ""] = match;

@@ -53,6 +53,13 @@ export function visibleSubtree(caller: Caller): string | null {
 	return null;
 }
 
+/** CloudStack's checkAccess on a domain: users only their own, domain admins their subtree. */
+export function canAccessDomain(caller: Caller, domain: { id: string; path: string }): boolean {
+	const subtree = visibleSubtree(caller);
+	if (subtree === null) return domain.id === caller.domainId;
+	return isInSubtree(domain.path, subtree);
+}
+
 /** May the caller see this account (and its users)? */
 export function canSeeAccount(caller: Caller, target: AccountTarget): boolean {
 	if (target.id === caller.accountId) return true;

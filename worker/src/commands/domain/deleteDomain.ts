@@ -35,7 +35,7 @@ export const deleteDomain = defineCommand({
 		).map((a) => a.id);
 		if (!params.cleanup && (domainIds.length > 1 || accountIds.length > 0)) {
 			throw new CsError(
-				ERROR.resourceInUse,
+				ERROR.internal,
 				`Can't delete the domain yet: it still has ${domainIds.length - 1} sub-domain(s) and ${accountIds.length} account(s); use cleanup=true`,
 			);
 		}

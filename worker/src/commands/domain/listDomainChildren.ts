@@ -3,7 +3,7 @@ import { permissionDenied } from "../../api/errors";
 import { DOMAIN_FIELDS } from "../../api/serializers/domain";
 import { requireDomain, serializeDomains, subtreeCondition } from "../../db/repos/domains";
 import { domains } from "../../db/schema";
-import { isInSubtree } from "../../domain/access";
+import { canAccessDomain } from "../../domain/access";
 import { defineCommand } from "../define";
 import { pageWindow, pagingParams } from "../list-params";
 import { p } from "../param-spec";
@@ -31,9 +31,7 @@ export const listDomainChildren = defineCommand({
 	async handle({ params, deps, caller }) {
 		const { limit, offset } = pageWindow(params, deps.settings);
 		const parent = await requireDomain(deps.db, params.id ?? caller.domainId, "id");
-		// Anyone sees the children of domains in their own subtree; root and read-only admins see all.
-		const everywhere = caller.accountType === 1 || caller.accountType === 4;
-		if (!everywhere && !isInSubtree(parent.path, caller.domainPath)) {
+		if (!canAccessDomain(caller, parent)) {
 			throw permissionDenied(`The caller has no access to domain ${parent.id}`);
 		}
 		const filters: (SQL | undefined)[] = [

@@ -1,8 +1,9 @@
 import { and, count, eq, like, type SQL } from "drizzle-orm";
+import { permissionDenied } from "../../api/errors";
 import { DOMAIN_FIELDS } from "../../api/serializers/domain";
-import { findDomain, serializeDomains, subtreeCondition } from "../../db/repos/domains";
+import { requireDomain, serializeDomains, subtreeCondition } from "../../db/repos/domains";
 import { domains } from "../../db/schema";
-import { isInSubtree, visibleSubtree } from "../../domain/access";
+import { canAccessDomain, visibleSubtree } from "../../domain/access";
 import { defineCommand } from "../define";
 import { pageWindow, pagingParams } from "../list-params";
 import { p } from "../param-spec";
@@ -28,10 +29,8 @@ export const listDomains = defineCommand({
 		const subtree = visibleSubtree(caller);
 		const filters: (SQL | undefined)[] = [];
 		if (params.id) {
-			const target = await findDomain(deps.db, params.id);
-			const visible =
-				target && (target.id === caller.domainId || (subtree !== null && isInSubtree(target.path, subtree)));
-			if (!visible) return { type: "list", name: "domain", items: [], count: 0 };
+			const target = await requireDomain(deps.db, params.id, "id");
+			if (!canAccessDomain(caller, target)) throw permissionDenied(`The caller has no access to domain ${target.id}`);
 			filters.push(eq(domains.id, params.id));
 		} else if (params.listall && subtree !== null) {
 			filters.push(subtreeCondition(subtree === "/" ? "/" : caller.domainPath));
