@@ -4,7 +4,7 @@
  */
 import { eq } from "drizzle-orm";
 import type { Deps } from "../commands/types";
-import { type CallerRow, callerByApiKey, callerByUserId, roleRules } from "../db/repos/callers";
+import { type CallerRow, callerByApiKey, callerBySession, roleRules } from "../db/repos/callers";
 import { sessions } from "../db/schema";
 import type { Caller } from "../domain/access";
 import { CsError, ERROR, sessionKeyMismatch, unauthorized } from "./errors";
@@ -83,8 +83,9 @@ export async function authenticateSession(
 	cookies: Record<string, string>,
 ): Promise<Caller> {
 	const sessionId = cookies.JSESSIONID ?? "";
-	const [session] = await deps.db.select().from(sessions).where(eq(sessions.id, sessionId)).limit(1);
-	if (!session) throw unauthorized();
+	const found = await callerBySession(deps.db, sessionId);
+	if (!found) throw unauthorized();
+	const { session } = found;
 	const now = deps.clock.now();
 	const idleLimit = deps.settings.int("session.timeout") * 1000;
 	const keyParam = params.values.get("sessionkey") ?? "";
@@ -92,12 +93,12 @@ export async function authenticateSession(
 	const keysMatch = constantTimeEqual(keyParam, session.sessionKey) && constantTimeEqual(keyCookie, session.sessionKey);
 	if (now - session.lastSeen > idleLimit || !keysMatch) {
 		// CloudStack invalidates the session on a session-key mismatch, so a leaked cookie alone is useless.
-		await deps.db.delete(sessions).where(eq(sessions.id, session.id));
+		await deps.db.delete(sessions).where(eq(sessions.id, sessionId));
 		throw keysMatch ? unauthorized() : sessionKeyMismatch();
 	}
-	const caller = await toCaller(deps, await callerByUserId(deps.db, session.userId), "session");
+	const caller = await toCaller(deps, found.row, "session");
 	if (now - session.lastSeen > TOUCH_INTERVAL_MS) {
-		await deps.db.update(sessions).set({ lastSeen: now }).where(eq(sessions.id, session.id));
+		await deps.db.update(sessions).set({ lastSeen: now }).where(eq(sessions.id, sessionId));
 	}
 	return caller;
 }

@@ -2,7 +2,8 @@
 import { and, eq, inArray, ne } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { eventInsert } from "../../db/events";
-import { type AccountRow, mustFindAccount, serializeAccounts } from "../../db/repos/accounts";
+import { accountView } from "../../db/repos/account-views";
+import type { AccountRow } from "../../db/repos/accounts";
 import { accounts, sessions, users } from "../../db/schema";
 import type { Caller } from "../../domain/access";
 
@@ -35,6 +36,5 @@ export async function setAccountState(
 			resourceName: account.name,
 		}),
 	]);
-	const [value = {}] = await serializeAccounts(db, [await mustFindAccount(db, account.id)]);
-	return value;
+	return accountView(db, account.id);
 }

@@ -2,7 +2,8 @@ import { and, eq, isNull } from "drizzle-orm";
 import { CsError, ERROR, invalidParam, permissionDenied } from "../../api/errors";
 import { ACCOUNT_FIELDS } from "../../api/serializers/account";
 import { eventInsert } from "../../db/events";
-import { findAccount, mustFindAccount, serializeAccounts, usernameTaken } from "../../db/repos/accounts";
+import { accountView } from "../../db/repos/account-views";
+import { findAccount, usernameTaken } from "../../db/repos/accounts";
 import { requireDomain } from "../../db/repos/domains";
 import { accounts, roles, users } from "../../db/schema";
 import { canManageDomain, creatableAccountTypes } from "../../domain/access";
@@ -98,7 +99,6 @@ export const createAccount = defineCommand({
 				resourceName: name,
 			}),
 		]);
-		const [value = {}] = await serializeAccounts(deps.db, [await mustFindAccount(deps.db, accountId)]);
-		return { type: "object", name: "account", value };
+		return { type: "object", name: "account", value: await accountView(deps.db, accountId) };
 	},
 });

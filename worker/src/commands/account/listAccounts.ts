@@ -1,6 +1,6 @@
-import { and, count, eq, isNull, like, type SQL } from "drizzle-orm";
+import { and, eq, isNull, like, type SQL } from "drizzle-orm";
 import { ACCOUNT_FIELDS } from "../../api/serializers/account";
-import { serializeAccounts } from "../../db/repos/accounts";
+import { accountPage } from "../../db/repos/account-views";
 import { scopeCondition } from "../../db/repos/scope";
 import { accounts } from "../../db/schema";
 import { defineCommand } from "../define";
@@ -37,11 +37,7 @@ export const listAccounts = defineCommand({
 		if (params.state) filters.push(eq(accounts.state, params.state.toLowerCase()));
 		if (params.apikeyaccess) filters.push(eq(accounts.apiKeyAccess, params.apikeyaccess));
 		if (params.keyword) filters.push(like(accounts.name, `%${params.keyword}%`));
-		const where = and(...filters);
-		const [rows, [total]] = await Promise.all([
-			deps.db.select().from(accounts).where(where).orderBy(accounts.created, accounts.id).limit(limit).offset(offset),
-			deps.db.select({ n: count() }).from(accounts).where(where),
-		]);
-		return { type: "list", name: "account", items: await serializeAccounts(deps.db, rows), count: total?.n ?? 0 };
+		const page = await accountPage(deps.db, and(...filters), { limit, offset });
+		return { type: "list", name: "account", ...page };
 	},
 });

@@ -2,7 +2,7 @@ import { and, eq, isNull, ne } from "drizzle-orm";
 import { CsError, ERROR, invalidParam, permissionDenied } from "../../api/errors";
 import { ACCOUNT_FIELDS } from "../../api/serializers/account";
 import { eventInsert } from "../../db/events";
-import { mustFindAccount, serializeAccounts } from "../../db/repos/accounts";
+import { accountView } from "../../db/repos/account-views";
 import { accounts, roles } from "../../db/schema";
 import { isRootAdmin } from "../../domain/access";
 import { isValidNetworkDomain } from "../../domain/names";
@@ -91,7 +91,6 @@ export const updateAccount = defineCommand({
 				resourceName: changes.name ?? account.name,
 			}),
 		]);
-		const [value = {}] = await serializeAccounts(deps.db, [await mustFindAccount(deps.db, account.id)]);
-		return { type: "object", name: "account", value };
+		return { type: "object", name: "account", value: await accountView(deps.db, account.id) };
 	},
 });

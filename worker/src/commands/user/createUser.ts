@@ -1,7 +1,8 @@
 import { CsError, ERROR } from "../../api/errors";
 import { USER_FIELDS } from "../../api/serializers/account";
 import { eventInsert } from "../../db/events";
-import { requireUser, serializeUsers, usernameTaken } from "../../db/repos/accounts";
+import { userView } from "../../db/repos/account-views";
+import { usernameTaken } from "../../db/repos/accounts";
 import { users } from "../../db/schema";
 import { newUuid } from "../../lib/ids";
 import { managedAccount } from "../account/managed-account";
@@ -45,7 +46,6 @@ export const createUser = defineCommand({
 				resourceName: params.username,
 			}),
 		]);
-		const [value = {}] = await serializeUsers(deps.db, [await requireUser(deps.db, id)]);
-		return { type: "object", name: "user", value };
+		return { type: "object", name: "user", value: await userView(deps.db, id) };
 	},
 });

@@ -1,7 +1,8 @@
 import { and, eq, isNull } from "drizzle-orm";
 import { CsError, ERROR } from "../../api/errors";
 import { USER_FIELDS } from "../../api/serializers/account";
-import { accountTarget, findAccount, serializeUsers } from "../../db/repos/accounts";
+import { userView } from "../../db/repos/account-views";
+import { accountTarget, findAccount } from "../../db/repos/accounts";
 import { users } from "../../db/schema";
 import { canSeeAccount } from "../../domain/access";
 import { defineCommand } from "../define";
@@ -25,7 +26,6 @@ export const getUser = defineCommand({
 		if (!user || !account || !canSeeAccount(caller, await accountTarget(deps.db, account))) {
 			throw new CsError(ERROR.paramError, "Unable to find user by the given API key");
 		}
-		const [value = {}] = await serializeUsers(deps.db, [user]);
-		return { type: "object", name: "user", value };
+		return { type: "object", name: "user", value: await userView(deps.db, user.id) };
 	},
 });

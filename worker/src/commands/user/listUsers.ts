@@ -1,6 +1,6 @@
-import { and, count, eq, inArray, isNull, like, type SQL } from "drizzle-orm";
+import { and, eq, inArray, isNull, like, type SQL } from "drizzle-orm";
 import { USER_FIELDS } from "../../api/serializers/account";
-import { serializeUsers } from "../../db/repos/accounts";
+import { userPage } from "../../db/repos/account-views";
 import { scopeCondition } from "../../db/repos/scope";
 import { accounts, users } from "../../db/schema";
 import { defineCommand } from "../define";
@@ -49,11 +49,7 @@ export const listUsers = defineCommand({
 			);
 		}
 		if (params.keyword) filters.push(like(users.username, `%${params.keyword}%`));
-		const where = and(...filters);
-		const [rows, [total]] = await Promise.all([
-			deps.db.select().from(users).where(where).orderBy(users.created, users.id).limit(limit).offset(offset),
-			deps.db.select({ n: count() }).from(users).where(where),
-		]);
-		return { type: "list", name: "user", items: await serializeUsers(deps.db, rows), count: total?.n ?? 0 };
+		const page = await userPage(deps.db, and(...filters), { limit, offset });
+		return { type: "list", name: "user", ...page };
 	},
 });

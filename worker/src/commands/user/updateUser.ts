@@ -2,7 +2,8 @@ import { eq } from "drizzle-orm";
 import { CsError, ERROR, permissionDenied } from "../../api/errors";
 import { USER_FIELDS } from "../../api/serializers/account";
 import { eventInsert } from "../../db/events";
-import { requireUser, serializeUsers, usernameTaken } from "../../db/repos/accounts";
+import { userView } from "../../db/repos/account-views";
+import { usernameTaken } from "../../db/repos/accounts";
 import { sessions, users } from "../../db/schema";
 import { isRootAdmin } from "../../domain/access";
 import { hashPassword, verifyPassword } from "../../lib/crypto";
@@ -101,7 +102,6 @@ export const updateUser = defineCommand({
 			// A new password ends the user's other sessions.
 			...(changes.passwordHash ? [deps.db.delete(sessions).where(eq(sessions.userId, user.id))] : []),
 		]);
-		const [value = {}] = await serializeUsers(deps.db, [await requireUser(deps.db, user.id)]);
-		return { type: "object", name: "user", value };
+		return { type: "object", name: "user", value: await userView(deps.db, user.id) };
 	},
 });

@@ -2,7 +2,7 @@
 import { eq } from "drizzle-orm";
 import { permissionDenied } from "../../api/errors";
 import { eventInsert } from "../../db/events";
-import { requireUser, serializeUsers } from "../../db/repos/accounts";
+import { userView } from "../../db/repos/account-views";
 import { sessions, users } from "../../db/schema";
 import type { Caller } from "../../domain/access";
 import type { Deps } from "../types";
@@ -30,6 +30,5 @@ export async function setUserState(
 			resourceName: user.username,
 		}),
 	]);
-	const [value = {}] = await serializeUsers(deps.db, [await requireUser(deps.db, user.id)]);
-	return value;
+	return userView(deps.db, user.id);
 }

@@ -1,10 +1,9 @@
 /** @module Account and user lookups, and turning rows into responses with their domain and role. */
-import { and, eq, inArray, isNull } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import { CsError, ERROR, invalidParam } from "../../api/errors";
-import { type AccountContext, serializeAccount, serializeUser } from "../../api/serializers/account";
 import type { AccountTarget } from "../../domain/access";
 import type { Db } from "../client";
-import { accounts, domains, roles, users } from "../schema";
+import { accounts, domains, users } from "../schema";
 
 export type AccountRow = typeof accounts.$inferSelect;
 export type UserRow = typeof users.$inferSelect;
@@ -15,13 +14,6 @@ export async function findAccount(db: Db, id: string): Promise<AccountRow | unde
 		.from(accounts)
 		.where(and(eq(accounts.id, id), isNull(accounts.removed)))
 		.limit(1);
-	return row;
-}
-
-/** An account this request just wrote; its absence is a bug, not bad input. */
-export async function mustFindAccount(db: Db, id: string): Promise<AccountRow> {
-	const row = await findAccount(db, id);
-	if (!row) throw new Error(`account ${id} missing after write`);
 	return row;
 }
 
@@ -68,68 +60,6 @@ export async function requireUser(db: Db, id: string, param = "id"): Promise<Use
 export async function accountTarget(db: Db, account: AccountRow): Promise<AccountTarget> {
 	const [domain] = await db.select({ path: domains.path }).from(domains).where(eq(domains.id, account.domainId));
 	return { id: account.id, type: account.type, domainPath: domain?.path ?? "/" };
-}
-
-async function contexts(db: Db, rows: AccountRow[]): Promise<(account: AccountRow) => AccountContext> {
-	const domainIds = [...new Set(rows.map((a) => a.domainId))];
-	const roleIds = [...new Set(rows.map((a) => a.roleId))];
-	const [domainRows, roleRows] = await Promise.all([
-		domainIds.length ? db.select().from(domains).where(inArray(domains.id, domainIds)) : [],
-		roleIds.length ? db.select().from(roles).where(inArray(roles.id, roleIds)) : [],
-	]);
-	const domainById = new Map(domainRows.map((d) => [d.id, d]));
-	const roleById = new Map(roleRows.map((r) => [r.id, r]));
-	return (account) => {
-		const domain = domainById.get(account.domainId);
-		const role = roleById.get(account.roleId);
-		return {
-			domain: { id: account.domainId, name: domain?.name ?? "", path: domain?.path ?? "/" },
-			role: { id: account.roleId, name: role?.name ?? "", type: role?.type ?? "" },
-		};
-	};
-}
-
-/** Serialises accounts with their live users, in a fixed number of queries. */
-export async function serializeAccounts(db: Db, rows: AccountRow[]): Promise<Record<string, unknown>[]> {
-	if (rows.length === 0) return [];
-	const [contextOf, userRows] = await Promise.all([
-		contexts(db, rows),
-		db
-			.select()
-			.from(users)
-			.where(
-				and(
-					inArray(
-						users.accountId,
-						rows.map((a) => a.id),
-					),
-					isNull(users.removed),
-				),
-			)
-			.orderBy(users.created),
-	]);
-	return rows.map((account) =>
-		serializeAccount(
-			account,
-			userRows.filter((u) => u.accountId === account.id),
-			contextOf(account),
-		),
-	);
-}
-
-/** Serialises users with their account, domain and role. */
-export async function serializeUsers(db: Db, rows: UserRow[]): Promise<Record<string, unknown>[]> {
-	if (rows.length === 0) return [];
-	const accountRows = await db
-		.select()
-		.from(accounts)
-		.where(inArray(accounts.id, [...new Set(rows.map((u) => u.accountId))]));
-	const accountById = new Map(accountRows.map((a) => [a.id, a]));
-	const contextOf = await contexts(db, accountRows);
-	return rows.flatMap((user) => {
-		const account = accountById.get(user.accountId);
-		return account ? [serializeUser(user, account, contextOf(account))] : [];
-	});
 }
 
 /** CloudStack keeps user names unique within a domain. */

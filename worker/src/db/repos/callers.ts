@@ -3,7 +3,7 @@ import { and, eq, isNull } from "drizzle-orm";
 import type { Caller } from "../../domain/access";
 import { BUILT_IN_ROLES, type PermissionRule, type RoleType } from "../../domain/roles";
 import type { Db } from "../client";
-import { accounts, domains, rolePermissions, roles, users } from "../schema";
+import { accounts, domains, rolePermissions, roles, sessions, users } from "../schema";
 
 export interface CallerRow {
 	caller: Omit<Caller, "via" | "roleRules">;
@@ -14,24 +14,26 @@ export interface CallerRow {
 	accountApiKeyAccess: string;
 }
 
+const CALLER_FIELDS = {
+	userId: users.id,
+	username: users.username,
+	userState: users.state,
+	secretKeyEnc: users.secretKeyEnc,
+	apiKeyAccess: users.apiKeyAccess,
+	accountId: accounts.id,
+	accountName: accounts.name,
+	accountType: accounts.type,
+	accountState: accounts.state,
+	accountApiKeyAccess: accounts.apiKeyAccess,
+	domainId: domains.id,
+	domainPath: domains.path,
+	roleId: roles.id,
+	roleType: roles.type,
+};
+
 function callerQuery(db: Db) {
 	return db
-		.select({
-			userId: users.id,
-			username: users.username,
-			userState: users.state,
-			secretKeyEnc: users.secretKeyEnc,
-			apiKeyAccess: users.apiKeyAccess,
-			accountId: accounts.id,
-			accountName: accounts.name,
-			accountType: accounts.type,
-			accountState: accounts.state,
-			accountApiKeyAccess: accounts.apiKeyAccess,
-			domainId: domains.id,
-			domainPath: domains.path,
-			roleId: roles.id,
-			roleType: roles.type,
-		})
+		.select(CALLER_FIELDS)
 		.from(users)
 		.innerJoin(accounts, eq(accounts.id, users.accountId))
 		.innerJoin(domains, eq(domains.id, accounts.domainId))
@@ -60,11 +62,35 @@ export async function callerByApiKey(db: Db, apiKey: string): Promise<CallerRow 
 	return toCallerRow(rows[0]);
 }
 
-export async function callerByUserId(db: Db, userId: string): Promise<CallerRow | null> {
-	const rows = await callerQuery(db)
-		.where(and(eq(users.id, userId), isNull(users.removed), isNull(accounts.removed)))
+export interface SessionRow {
+	sessionKey: string;
+	lastSeen: number;
+}
+
+/** A session and its caller in one query (the user may have been removed: then no caller). */
+export async function callerBySession(
+	db: Db,
+	sessionId: string,
+): Promise<{ session: SessionRow; row: CallerRow | null } | null> {
+	const [found] = await db
+		.select({
+			sessionKey: sessions.sessionKey,
+			lastSeen: sessions.lastSeen,
+			removed: users.removed,
+			accountRemoved: accounts.removed,
+			...CALLER_FIELDS,
+		})
+		.from(sessions)
+		.innerJoin(users, eq(users.id, sessions.userId))
+		.innerJoin(accounts, eq(accounts.id, users.accountId))
+		.innerJoin(domains, eq(domains.id, accounts.domainId))
+		.innerJoin(roles, eq(roles.id, accounts.roleId))
+		.where(eq(sessions.id, sessionId))
 		.limit(1);
-	return toCallerRow(rows[0]);
+	if (!found) return null;
+	const { sessionKey, lastSeen, removed, accountRemoved, ...caller } = found;
+	const live = removed === null && accountRemoved === null;
+	return { session: { sessionKey, lastSeen }, row: live ? toCallerRow(caller) : null };
 }
 
 const RULE_CACHE_MS = 30_000;
