@@ -4,14 +4,23 @@
  */
 import { accountCommands } from "./account";
 import { authCommands } from "./auth";
+import { capacityCommands } from "./capacity";
+import { catalogCommands } from "./catalog";
+import { clusterCommands } from "./cluster";
 import { configCommands } from "./config";
 import { discoveryCommands } from "./discovery";
 import { domainCommands } from "./domain";
 import { eventCommands } from "./event";
 import { jobCommands } from "./job";
+import { networkCommands } from "./network";
+import { offeringCommands } from "./offering";
+import { podCommands } from "./pod";
 import { roleCommands } from "./role";
+import { storageCommands } from "./storage";
+import { tagCommands } from "./tag";
 import type { AnyCommand } from "./types";
 import { userCommands } from "./user";
+import { zoneCommands } from "./zone";
 
 function buildRegistry(families: readonly (readonly AnyCommand[])[]): ReadonlyMap<string, AnyCommand> {
 	const table = new Map<string, AnyCommand>();
@@ -32,4 +41,13 @@ export const commands = buildRegistry([
 	configCommands,
 	eventCommands,
 	jobCommands,
+	zoneCommands,
+	podCommands,
+	clusterCommands,
+	storageCommands,
+	networkCommands,
+	offeringCommands,
+	catalogCommands,
+	capacityCommands,
+	tagCommands,
 ]);

@@ -174,3 +174,330 @@ export const configuration = sqliteTable("configuration", {
 	value: text().notNull(),
 	updated: integer().notNull(),
 });
+
+// ---- Infrastructure inventory: zone → pod → cluster → host; storage; guest networking --------
+// Infrastructure rows are deleted for real when an admin deletes them (nothing else refers to a
+// removed zone); the rules that refuse a delete while children exist live in the commands.
+
+export const zones = sqliteTable(
+	"zones",
+	{
+		id: text().primaryKey(),
+		name: text().notNull(),
+		description: text(),
+		/** Basic or Advanced. */
+		networkType: text("network_type").notNull(),
+		dns1: text().notNull(),
+		dns2: text(),
+		ip6Dns1: text("ip6_dns1"),
+		ip6Dns2: text("ip6_dns2"),
+		internalDns1: text("internal_dns1").notNull(),
+		internalDns2: text("internal_dns2"),
+		guestCidr: text("guest_cidr"),
+		/** The zone's network domain (CloudStack's `domain` parameter). */
+		networkDomain: text("network_domain"),
+		/** A zone dedicated to one domain (`domainid`); null = public. */
+		domainId: text("domain_id"),
+		allocationState: text("allocation_state").notNull().default("Disabled"),
+		localStorageEnabled: integer("local_storage_enabled", { mode: "boolean" }).notNull().default(false),
+		securityGroupsEnabled: integer("security_groups_enabled", { mode: "boolean" }).notNull().default(false),
+		dhcpProvider: text("dhcp_provider").notNull().default("VirtualRouter"),
+		isEdge: integer("is_edge", { mode: "boolean" }).notNull().default(false),
+		sortKey: integer("sort_key").notNull().default(0),
+		created: integer().notNull(),
+	},
+	(t) => [uniqueIndex("zones_name").on(t.name)],
+);
+
+export const pods = sqliteTable(
+	"pods",
+	{
+		id: text().primaryKey(),
+		zoneId: text("zone_id").notNull(),
+		name: text().notNull(),
+		gateway: text().notNull(),
+		netmask: text().notNull(),
+		/** The pod's management/storage range (reserved for hosts, not guests). */
+		startIp: text("start_ip").notNull(),
+		endIp: text("end_ip").notNull(),
+		allocationState: text("allocation_state").notNull().default("Enabled"),
+		created: integer().notNull(),
+	},
+	(t) => [uniqueIndex("pods_zone_name").on(t.zoneId, t.name)],
+);
+
+export const clusters = sqliteTable(
+	"clusters",
+	{
+		id: text().primaryKey(),
+		zoneId: text("zone_id").notNull(),
+		podId: text("pod_id").notNull(),
+		name: text().notNull(),
+		hypervisor: text().notNull(),
+		/** CloudManaged or ExternalManaged. */
+		clusterType: text("cluster_type").notNull(),
+		allocationState: text("allocation_state").notNull().default("Enabled"),
+		managedState: text("managed_state").notNull().default("Managed"),
+		cpuOvercommitRatio: text("cpu_overcommit_ratio").notNull().default("1.0"),
+		memoryOvercommitRatio: text("memory_overcommit_ratio").notNull().default("1.0"),
+		arch: text().notNull().default("x86_64"),
+		created: integer().notNull(),
+	},
+	(t) => [uniqueIndex("clusters_pod_name").on(t.podId, t.name), index("clusters_zone").on(t.zoneId, t.created)],
+);
+
+/** KVM hosts. The relay agent issue adds them (addHost); capacity and deletion rules read them now. */
+export const hosts = sqliteTable(
+	"hosts",
+	{
+		id: text().primaryKey(),
+		name: text().notNull(),
+		zoneId: text("zone_id").notNull(),
+		podId: text("pod_id").notNull(),
+		clusterId: text("cluster_id").notNull(),
+		/** Status: Creating, Connecting, Up, Down, Disconnected, Alert, Error, … */
+		state: text().notNull().default("Creating"),
+		/** Enabled, Disabled, PrepareForMaintenance, Maintenance, … */
+		resourceState: text("resource_state").notNull().default("Enabled"),
+		cpuNumber: integer("cpu_number").notNull().default(0),
+		/** MHz per core. */
+		cpuSpeed: integer("cpu_speed").notNull().default(0),
+		/** Bytes. */
+		memoryTotal: integer("memory_total").notNull().default(0),
+		/** Allocated to instances: MHz and bytes (maintained by the instance issue). */
+		cpuAllocated: integer("cpu_allocated").notNull().default(0),
+		memoryAllocated: integer("memory_allocated").notNull().default(0),
+		created: integer().notNull(),
+	},
+	(t) => [index("hosts_cluster").on(t.clusterId), index("hosts_zone").on(t.zoneId)],
+);
+
+export const storagePools = sqliteTable(
+	"storage_pools",
+	{
+		id: text().primaryKey(),
+		name: text().notNull(),
+		zoneId: text("zone_id").notNull(),
+		/** Null for zone-wide pools. */
+		podId: text("pod_id"),
+		clusterId: text("cluster_id"),
+		/** CLUSTER or ZONE. */
+		scope: text().notNull(),
+		/** NetworkFilesystem, SharedMountPoint or Filesystem. */
+		type: text().notNull(),
+		/** The NFS server (or the host for a mount point). */
+		host: text().notNull(),
+		path: text().notNull(),
+		url: text().notNull(),
+		provider: text().notNull().default("DefaultPrimary"),
+		hypervisor: text(),
+		/** Up, Disabled, PrepareForMaintenance, Maintenance, … */
+		state: text().notNull().default("Up"),
+		capacityBytes: integer("capacity_bytes").notNull().default(0),
+		usedBytes: integer("used_bytes").notNull().default(0),
+		/** Sum of the sizes of the volumes placed on the pool (maintained by the volume issue). */
+		allocatedBytes: integer("allocated_bytes").notNull().default(0),
+		capacityIops: integer("capacity_iops"),
+		/** Storage tags, comma-separated, as CloudStack shows them. */
+		tags: text(),
+		created: integer().notNull(),
+	},
+	(t) => [
+		index("storage_pools_zone").on(t.zoneId, t.created),
+		index("storage_pools_cluster").on(t.clusterId),
+		index("storage_pools_created").on(t.created),
+	],
+);
+
+export const imageStores = sqliteTable(
+	"image_stores",
+	{
+		id: text().primaryKey(),
+		name: text().notNull(),
+		zoneId: text("zone_id"),
+		url: text().notNull(),
+		protocol: text().notNull(),
+		provider: text().notNull(),
+		/** ZONE, or REGION without a zone. */
+		scope: text().notNull(),
+		readonly: integer({ mode: "boolean" }).notNull().default(false),
+		capacityBytes: integer("capacity_bytes").notNull().default(0),
+		usedBytes: integer("used_bytes").notNull().default(0),
+		created: integer().notNull(),
+	},
+	(t) => [index("image_stores_zone").on(t.zoneId)],
+);
+
+/** Guest networks: for a basic zone its default shared network; shared networks from createNetwork. */
+export const networks = sqliteTable(
+	"networks",
+	{
+		id: text().primaryKey(),
+		name: text().notNull(),
+		displayText: text("display_text").notNull(),
+		zoneId: text("zone_id").notNull(),
+		networkOfferingId: text("network_offering_id").notNull(),
+		/** Shared (this issue) or Isolated. */
+		guestType: text("guest_type").notNull(),
+		trafficType: text("traffic_type").notNull().default("Guest"),
+		gateway: text(),
+		netmask: text(),
+		cidr: text(),
+		vlan: text(),
+		networkDomain: text("network_domain"),
+		/** Allocated, Setup or Implemented. */
+		state: text().notNull().default("Setup"),
+		/** Domain or Account. */
+		aclType: text("acl_type").notNull(),
+		domainId: text("domain_id").notNull(),
+		/** Set for account-owned networks. */
+		accountId: text("account_id"),
+		subdomainAccess: integer("subdomain_access", { mode: "boolean" }),
+		/** The zone's default network (a basic zone's guest network). */
+		isDefault: integer("is_default", { mode: "boolean" }).notNull().default(false),
+		created: integer().notNull(),
+	},
+	(t) => [index("networks_zone").on(t.zoneId)],
+);
+
+/** Guest IP ranges (CloudStack's VLAN IP ranges): in a basic zone each belongs to a pod. */
+export const vlanIpRanges = sqliteTable(
+	"vlan_ip_ranges",
+	{
+		id: text().primaryKey(),
+		zoneId: text("zone_id").notNull(),
+		podId: text("pod_id"),
+		networkId: text("network_id").notNull(),
+		vlan: text().notNull().default("untagged"),
+		gateway: text().notNull(),
+		netmask: text().notNull(),
+		startIp: text("start_ip").notNull(),
+		endIp: text("end_ip").notNull(),
+		forVirtualNetwork: integer("for_virtual_network", { mode: "boolean" }).notNull().default(false),
+		domainId: text("domain_id"),
+		accountId: text("account_id"),
+		created: integer().notNull(),
+	},
+	(t) => [index("vlan_ip_ranges_zone").on(t.zoneId), index("vlan_ip_ranges_network").on(t.networkId)],
+);
+
+/**
+ * One row per guest address of a range. Allocation is a single compare-and-set UPDATE of the
+ * lowest free row, so no address is handed out twice; releasing clears the owner.
+ */
+export const guestIps = sqliteTable(
+	"guest_ips",
+	{
+		id: text().primaryKey(),
+		rangeId: text("range_id").notNull(),
+		networkId: text("network_id").notNull(),
+		zoneId: text("zone_id").notNull(),
+		podId: text("pod_id"),
+		address: text().notNull(),
+		/** The address as a number, for ordering and range checks. */
+		addressNum: integer("address_num").notNull(),
+		/** What holds the address (a NIC or instance id); null = free. */
+		allocatedTo: text("allocated_to"),
+		allocated: integer(),
+	},
+	(t) => [
+		uniqueIndex("guest_ips_network_address").on(t.networkId, t.addressNum),
+		index("guest_ips_free").on(t.networkId, t.allocatedTo, t.addressNum),
+		index("guest_ips_range").on(t.rangeId),
+		index("guest_ips_zone").on(t.zoneId, t.allocatedTo),
+		index("guest_ips_pod").on(t.podId, t.allocatedTo),
+	],
+);
+
+export const serviceOfferings = sqliteTable(
+	"service_offerings",
+	{
+		id: text().primaryKey(),
+		name: text().notNull(),
+		displayText: text("display_text").notNull(),
+		/** Null for customized offerings (the deploy call names them). */
+		cpuNumber: integer("cpu_number"),
+		cpuSpeed: integer("cpu_speed"),
+		/** MB. */
+		memory: integer(),
+		customized: integer({ mode: "boolean" }).notNull().default(false),
+		minCpuNumber: integer("min_cpu_number"),
+		maxCpuNumber: integer("max_cpu_number"),
+		minMemory: integer("min_memory"),
+		maxMemory: integer("max_memory"),
+		offerHa: integer("offer_ha", { mode: "boolean" }).notNull().default(false),
+		limitCpuUse: integer("limit_cpu_use", { mode: "boolean" }).notNull().default(false),
+		isVolatile: integer("is_volatile", { mode: "boolean" }).notNull().default(false),
+		/** shared or local. */
+		storageType: text("storage_type").notNull().default("shared"),
+		/** thin, sparse or fat. */
+		provisioningType: text("provisioning_type").notNull().default("thin"),
+		storageTags: text("storage_tags"),
+		hostTags: text("host_tags"),
+		/** GB; null = the template's size. */
+		rootDiskSize: integer("root_disk_size"),
+		diskOfferingId: text("disk_offering_id"),
+		/** Comma-separated ids; null = public / every zone. */
+		domainIds: text("domain_ids"),
+		zoneIds: text("zone_ids"),
+		isSystem: integer("is_system", { mode: "boolean" }).notNull().default(false),
+		systemVmType: text("system_vm_type"),
+		dynamicScalingEnabled: integer("dynamic_scaling_enabled", { mode: "boolean" }).notNull().default(true),
+		sortKey: integer("sort_key").notNull().default(0),
+		/** Active or Inactive (an offering in use is only deactivated). */
+		state: text().notNull().default("Active"),
+		created: integer().notNull(),
+		removed: integer(),
+	},
+	(t) => [index("service_offerings_state").on(t.state, t.created)],
+);
+
+export const diskOfferings = sqliteTable(
+	"disk_offerings",
+	{
+		id: text().primaryKey(),
+		name: text().notNull(),
+		displayText: text("display_text").notNull(),
+		/** GB; 0 for customized offerings. */
+		diskSize: integer("disk_size").notNull().default(0),
+		customized: integer({ mode: "boolean" }).notNull().default(false),
+		storageType: text("storage_type").notNull().default("shared"),
+		provisioningType: text("provisioning_type").notNull().default("thin"),
+		tags: text(),
+		minIops: integer("min_iops"),
+		maxIops: integer("max_iops"),
+		customizedIops: integer("customized_iops", { mode: "boolean" }),
+		encrypt: integer({ mode: "boolean" }).notNull().default(false),
+		displayOffering: integer("display_offering", { mode: "boolean" }).notNull().default(true),
+		domainIds: text("domain_ids"),
+		zoneIds: text("zone_ids"),
+		/** A service offering's own root-disk offering is hidden from listDiskOfferings. */
+		computeOnly: integer("compute_only", { mode: "boolean" }).notNull().default(false),
+		sortKey: integer("sort_key").notNull().default(0),
+		state: text().notNull().default("Active"),
+		created: integer().notNull(),
+		removed: integer(),
+	},
+	(t) => [index("disk_offerings_state").on(t.state, t.created)],
+);
+
+/** CloudStack 4.0 resource tags (key/value metadata on any taggable resource). */
+export const resourceTags = sqliteTable(
+	"resource_tags",
+	{
+		id: text().primaryKey(),
+		key: text().notNull(),
+		value: text().notNull(),
+		/** CloudStack's ResourceObjectType name, e.g. Zone, Storage, ServiceOffering. */
+		resourceType: text("resource_type").notNull(),
+		resourceId: text("resource_id").notNull(),
+		accountId: text("account_id").notNull(),
+		domainId: text("domain_id").notNull(),
+		customer: text(),
+		created: integer().notNull(),
+	},
+	(t) => [
+		uniqueIndex("resource_tags_resource_key").on(t.resourceType, t.resourceId, t.key),
+		index("resource_tags_key_value").on(t.resourceType, t.key, t.value),
+	],
+);

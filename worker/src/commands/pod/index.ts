@@ -1,0 +1,3 @@
+import type { AnyCommand } from "../types";
+
+export const podCommands: readonly AnyCommand[] = [];
