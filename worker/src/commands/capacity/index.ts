@@ -1,3 +1,4 @@
 import type { AnyCommand } from "../types";
+import { listCapacity } from "./listCapacity";
 
-export const capacityCommands: readonly AnyCommand[] = [];
+export const capacityCommands: readonly AnyCommand[] = [listCapacity];
