@@ -194,11 +194,11 @@ describe("createTags", () => {
 		expect((await tagsOn(storeId))[0]).toMatchObject({ resourcetype: "ImageStore", key: "site" });
 	});
 
-	it("writes a TAGS.CREATE event", async () => {
+	it("writes a CREATE_TAGS event", async () => {
 		const z = await createZone(world);
 		await tag(world.root, "Zone", [z.id], { audited: "yes" });
-		const event = (await eventsOf("TAGS.CREATE")).find((e) => e.resourceid === z.id);
-		expect(event).toMatchObject({ type: "TAGS.CREATE", level: "INFO", resourcetype: "Zone", state: "Completed" });
+		const event = (await eventsOf("CREATE_TAGS")).find((e) => e.resourceid === z.id);
+		expect(event).toMatchObject({ type: "CREATE_TAGS", level: "INFO", resourcetype: "Zone", state: "Completed" });
 		expect(event.description).toContain("audited");
 	});
 
@@ -432,7 +432,7 @@ describe("deleteTags", () => {
 		return call(actor, { command: "deleteTags", resourcetype: type, resourceids: ids.join(","), ...tags });
 	}
 
-	it("deletes one key, or one key with a given value (case-insensitive), and writes TAGS.DELETE", async () => {
+	it("deletes one key, or one key with a given value (case-insensitive), and writes DELETE_TAGS", async () => {
 		const z = await createZone(world);
 		await tag(world.root, "Zone", [z.id], { a: "1", b: "Two", c: "3" });
 		let job = await jobResult(
@@ -453,7 +453,7 @@ describe("deleteTags", () => {
 		);
 		expect(job.jobstatus).toBe(1);
 		expect(await pairsOn(z.id)).toEqual(["c=3"]);
-		const event = (await eventsOf("TAGS.DELETE")).find((e) => e.resourceid === z.id);
+		const event = (await eventsOf("DELETE_TAGS")).find((e) => e.resourceid === z.id);
 		expect(event).toMatchObject({ resourcetype: "Zone", level: "INFO" });
 	});
 

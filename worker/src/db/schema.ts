@@ -138,9 +138,12 @@ export const events = sqliteTable(
 		resourceName: text("resource_name"),
 		parentId: text("parent_id"),
 		archived: integer({ mode: "boolean" }).notNull().default(false),
+		/** Set once the event has been matched to webhooks and queued (the outbox flag). */
+		published: integer({ mode: "boolean" }).notNull().default(false),
 		created: integer().notNull(),
 	},
 	(t) => [
+		index("events_unpublished").on(t.published, t.created),
 		index("events_created").on(t.created),
 		index("events_account").on(t.accountId, t.created),
 		index("events_domain").on(t.domainId, t.created),
@@ -500,4 +503,76 @@ export const resourceTags = sqliteTable(
 		uniqueIndex("resource_tags_resource_key").on(t.resourceType, t.resourceId, t.key),
 		index("resource_tags_key_value").on(t.resourceType, t.key, t.value),
 	],
+);
+
+// ---- Webhooks (CloudStack 4.20 API), their delivery log, and alerts ---------------------------
+
+export const webhooks = sqliteTable(
+	"webhooks",
+	{
+		id: text().primaryKey(),
+		name: text().notNull(),
+		description: text(),
+		/** Enabled or Disabled. */
+		state: text().notNull().default("Enabled"),
+		/** Local (the owner account's events), Domain (the owner domain's subtree) or Global. */
+		scope: text().notNull().default("Local"),
+		payloadUrl: text("payload_url").notNull(),
+		/** The signing secret, AES-GCM encrypted with SECRET_KEK like API secret keys; null = unsigned. */
+		secretKeyEnc: text("secret_key_enc"),
+		sslVerification: integer("ssl_verification", { mode: "boolean" }).notNull().default(false),
+		/** Comma-separated event types to deliver (null = all). */
+		eventTypes: text("event_types"),
+		accountId: text("account_id").notNull(),
+		domainId: text("domain_id").notNull(),
+		created: integer().notNull(),
+	},
+	(t) => [index("webhooks_account").on(t.accountId), index("webhooks_scope").on(t.state, t.scope)],
+);
+
+/** One row per delivery of an event to a webhook; `attempts` counts tries, the last one's result shown. */
+export const webhookDeliveries = sqliteTable(
+	"webhook_deliveries",
+	{
+		id: text().primaryKey(),
+		webhookId: text("webhook_id").notNull(),
+		eventId: text("event_id"),
+		eventType: text("event_type").notNull(),
+		/** Pending, Retrying, Succeeded or Failed (retries exhausted). */
+		state: text().notNull().default("Pending"),
+		attempts: integer().notNull().default(0),
+		/** Request headers sent, newline-joined (signatures included, secrets never). */
+		headers: text(),
+		payload: text().notNull(),
+		success: integer({ mode: "boolean" }).notNull().default(false),
+		responseStatus: integer("response_status"),
+		/** The response body's first bytes, or the error text. */
+		response: text(),
+		durationMs: integer("duration_ms"),
+		nextAttempt: integer("next_attempt"),
+		startDate: integer("start_date").notNull(),
+		endDate: integer("end_date"),
+	},
+	(t) => [index("webhook_deliveries_webhook").on(t.webhookId, t.startDate)],
+);
+
+export const alerts = sqliteTable(
+	"alerts",
+	{
+		id: text().primaryKey(),
+		/** CloudStack's AlertType number, e.g. 7 HOST, 2 STORAGE (capacity), 26 STORAGE_MISC. */
+		type: integer().notNull(),
+		/** The alert type's name, e.g. ALERT.TYPE.STORAGE. */
+		name: text().notNull(),
+		subject: text().notNull(),
+		description: text().notNull(),
+		zoneId: text("zone_id"),
+		podId: text("pod_id"),
+		clusterId: text("cluster_id"),
+		archived: integer({ mode: "boolean" }).notNull().default(false),
+		created: integer().notNull(),
+		/** When an alert of the same type and subject was last raised (repeats update it). */
+		lastSent: integer("last_sent").notNull(),
+	},
+	(t) => [index("alerts_created").on(t.archived, t.created)],
 );

@@ -82,7 +82,7 @@ export const createTags = defineCommand({
 		try {
 			await deps.db.batch([
 				eventInsert(deps.db, now, caller, {
-					type: "TAGS.CREATE",
+					type: "CREATE_TAGS",
 					description: `Created tag(s) ${keys} on ${ids.length} ${type} resource(s)`,
 					resourceType: type,
 					...(ids.length === 1 ? { resourceId: ids[0] } : {}),

@@ -65,7 +65,7 @@ export const deleteTags = defineCommand({
 		const keys = [...new Set(tags.map(({ tag }) => tag.key))].join(", ");
 		await deps.db.batch([
 			eventInsert(deps.db, now, caller, {
-				type: "TAGS.DELETE",
+				type: "DELETE_TAGS",
 				description: `Deleted tag(s) ${keys} from ${ids.length} ${type} resource(s)`,
 				resourceType: type,
 				...(ids.length === 1 ? { resourceId: ids[0] } : {}),
