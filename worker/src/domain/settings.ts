@@ -3,7 +3,7 @@
  * here, D1 stores only values an operator changed. Later features add rows to SETTINGS.
  */
 
-export type SettingType = "Boolean" | "Integer" | "String";
+export type SettingType = "Boolean" | "Integer" | "Decimal" | "String";
 
 export interface SettingDefinition {
 	name: string;
@@ -12,8 +12,10 @@ export interface SettingDefinition {
 	type: SettingType;
 	defaultValue: string;
 	description: string;
-	/** Smallest accepted value for Integer settings. */
+	/** Smallest accepted value for Integer and Decimal settings. */
 	min?: number;
+	/** Largest accepted value for Decimal settings. */
+	max?: number;
 }
 
 export const SETTINGS = [
@@ -72,6 +74,89 @@ export const SETTINGS = [
 		min: 1,
 		description: "The largest pagesize a list command accepts, and the size used without one.",
 	},
+	{
+		name: "event.purge.delay",
+		category: "Advanced",
+		component: "ManagementServer",
+		type: "Integer",
+		defaultValue: "15",
+		min: 0,
+		description: "Days after which events are deleted from the database (0: never).",
+	},
+	{
+		name: "alert.purge.delay",
+		category: "Advanced",
+		component: "AlertManager",
+		type: "Integer",
+		defaultValue: "0",
+		min: 0,
+		description: "Days after which alerts are deleted from the database (0: never).",
+	},
+	{
+		name: "cluster.storage.capacity.notificationthreshold",
+		category: "Alert",
+		component: "AlertManager",
+		type: "Decimal",
+		defaultValue: "0.75",
+		min: 0,
+		max: 1,
+		description: "Share of a primary storage pool's capacity used above which an alert is raised.",
+	},
+	{
+		name: "cluster.storage.allocated.capacity.notificationthreshold",
+		category: "Alert",
+		component: "AlertManager",
+		type: "Decimal",
+		defaultValue: "0.75",
+		min: 0,
+		max: 1,
+		description: "Share of a primary storage pool's capacity allocated to volumes above which an alert is raised.",
+	},
+	{
+		name: "webhook.delivery.timeout",
+		category: "Advanced",
+		component: "Webhook",
+		type: "Integer",
+		defaultValue: "10",
+		min: 1,
+		description: "Seconds a webhook receiver has to answer one delivery attempt.",
+	},
+	{
+		name: "webhook.delivery.retry.window",
+		category: "Advanced",
+		component: "Webhook",
+		type: "Integer",
+		defaultValue: "86400",
+		min: 0,
+		description: "Seconds after an event during which a failing delivery is retried (exponential backoff with jitter).",
+	},
+	{
+		name: "webhook.delivery.retry.base",
+		category: "Advanced",
+		component: "Webhook",
+		type: "Integer",
+		defaultValue: "10",
+		min: 1,
+		description: "Seconds before the first retry of a failed delivery; each further retry waits up to twice as long.",
+	},
+	{
+		name: "webhook.deliveries.limit",
+		category: "Advanced",
+		component: "Webhook",
+		type: "Integer",
+		defaultValue: "100",
+		min: 1,
+		description: "Deliveries kept in the log per webhook (older ones are pruned).",
+	},
+	{
+		name: "webhook.payload.url.allowed.cidrs",
+		category: "Advanced",
+		component: "Webhook",
+		type: "String",
+		defaultValue: "",
+		description:
+			"Comma-separated CIDRs that webhook payload URLs may point at although they are loopback, private, link-local or metadata addresses (e.g. 127.0.0.1/32 for a local receiver).",
+	},
 ] as const satisfies readonly SettingDefinition[];
 
 export type SettingName = (typeof SETTINGS)[number]["name"];
@@ -89,6 +174,13 @@ export function validateSettingValue(setting: SettingDefinition, value: string):
 			return `The value of ${setting.name} must be at least ${setting.min}`;
 		}
 	}
+	if (setting.type === "Decimal") {
+		if (!/^\d+(\.\d+)?$/.test(value)) return `Please enter a valid decimal value for ${setting.name}`;
+		const number = Number(value);
+		if ((setting.min !== undefined && number < setting.min) || (setting.max !== undefined && number > setting.max)) {
+			return `The value of ${setting.name} must be between ${setting.min ?? "-∞"} and ${setting.max ?? "∞"}`;
+		}
+	}
 	return null;
 }
 
@@ -97,6 +189,7 @@ export interface Settings {
 	get(name: SettingName): string;
 	bool(name: SettingName): boolean;
 	int(name: SettingName): number;
+	decimal(name: SettingName): number;
 }
 
 export function settingsFrom(overrides: ReadonlyMap<string, string>): Settings {
@@ -105,5 +198,6 @@ export function settingsFrom(overrides: ReadonlyMap<string, string>): Settings {
 		get,
 		bool: (name) => get(name).toLowerCase() === "true",
 		int: (name) => Number.parseInt(get(name), 10),
+		decimal: (name) => Number.parseFloat(get(name)),
 	};
 }
