@@ -1,7 +1,8 @@
 /** @module guest network → CloudStack `network` response (one query per kind of name it shows). */
-import { and, eq, inArray, isNull, sql } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import type { FieldTable } from "../../commands/types";
 import type { Db } from "../../db/client";
+import { inIds } from "../../db/in-ids";
 import type { NetworkRow } from "../../db/repos/networks";
 import { tagsOf } from "../../db/repos/tags";
 import { accounts, domains, guestIps, networks, zones } from "../../db/schema";
@@ -120,21 +121,21 @@ export async function serializeNetworks(
 		db
 			.select({ id: zones.id, name: zones.name })
 			.from(zones)
-			.where(inArray(zones.id, unique(rows.map((r) => r.zoneId)))),
+			.where(inIds(zones.id, unique(rows.map((r) => r.zoneId)))),
 		db
 			.select({ id: domains.id, name: domains.name, path: domains.path })
 			.from(domains)
-			.where(inArray(domains.id, unique(rows.map((r) => r.domainId)))),
+			.where(inIds(domains.id, unique(rows.map((r) => r.domainId)))),
 		accountIds.length
 			? db
 					.select({ id: accounts.id, name: accounts.name })
 					.from(accounts)
-					.where(and(inArray(accounts.id, accountIds), isNull(accounts.removed)))
+					.where(and(inIds(accounts.id, accountIds), isNull(accounts.removed)))
 			: Promise.resolve([]),
 		db
 			.select({ id: networks.id })
 			.from(networks)
-			.where(and(inArray(networks.id, ids), hasFreeGuestIp())),
+			.where(and(inIds(networks.id, ids), hasFreeGuestIp())),
 		tagsOf(db, "Network", ids),
 	]);
 	const zoneNames = new Map(zoneRows.map((z) => [z.id, z.name]));

@@ -2,6 +2,7 @@
 import { inArray } from "drizzle-orm";
 import type { FieldTable } from "../../commands/types";
 import type { Db } from "../../db/client";
+import { inIds } from "../../db/in-ids";
 import { accounts, domains, networks, pods, type vlanIpRanges } from "../../db/schema";
 import { formatIpv4, netmaskBits, networkOf, parseIpv4 } from "../../domain/ipv4";
 import { displayPath } from "./domain";
@@ -79,7 +80,7 @@ export async function serializeVlanIpRanges(db: Db, rows: VlanIpRangeRow[]): Pro
 	const networkRows = await db
 		.select({ id: networks.id, domainId: networks.domainId, accountId: networks.accountId })
 		.from(networks)
-		.where(inArray(networks.id, unique(rows.map((r) => r.networkId))));
+		.where(inIds(networks.id, unique(rows.map((r) => r.networkId))));
 	const networkOwner = new Map(networkRows.map((n) => [n.id, n]));
 	const ownerOf = (row: VlanIpRangeRow) => {
 		if (row.domainId) return { domainId: row.domainId, accountId: row.accountId };
@@ -92,13 +93,13 @@ export async function serializeVlanIpRanges(db: Db, rows: VlanIpRangeRow[]): Pro
 	const accountIds = unique(owners.map((o) => o.accountId));
 	const [podRows, domainRows, accountRows] = await Promise.all([
 		podIds.length
-			? db.select({ id: pods.id, name: pods.name }).from(pods).where(inArray(pods.id, podIds))
+			? db.select({ id: pods.id, name: pods.name }).from(pods).where(inIds(pods.id, podIds))
 			: Promise.resolve([]),
 		domainIds.length
 			? db
 					.select({ id: domains.id, name: domains.name, path: domains.path })
 					.from(domains)
-					.where(inArray(domains.id, domainIds))
+					.where(inIds(domains.id, domainIds))
 			: Promise.resolve([]),
 		accountIds.length
 			? db.select({ id: accounts.id, name: accounts.name }).from(accounts).where(inArray(accounts.id, accountIds))

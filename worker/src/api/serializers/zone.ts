@@ -6,6 +6,7 @@
 import { countDistinct, inArray } from "drizzle-orm";
 import type { FieldTable } from "../../commands/types";
 import type { Db } from "../../db/client";
+import { inIds } from "../../db/in-ids";
 import { capacityFigures } from "../../db/repos/capacity";
 import type { ZoneRow } from "../../db/repos/inventory";
 import { tagsOf } from "../../db/repos/tags";
@@ -84,7 +85,7 @@ export async function serializeZones(
 		db
 			.select({ zoneId: clusters.zoneId, n: countDistinct(clusters.arch) })
 			.from(clusters)
-			.where(inArray(clusters.zoneId, ids))
+			.where(inIds(clusters.zoneId, ids))
 			.groupBy(clusters.zoneId),
 		showCapacities && view === "Full" ? zoneCapacities(db, rows) : Promise.resolve(undefined),
 	]);

@@ -75,16 +75,23 @@ export async function clusterPage(
 	where: SQL | undefined,
 	window: { limit: number; offset: number },
 ): Promise<{ rows: ClusterPageRow[]; count: number }> {
+	const order = [asc(clusters.created), asc(clusters.id)];
+	// The page's ids first, then the names joined onto those rows only (see poolPage).
+	const pageIds = db
+		.select({ id: clusters.id })
+		.from(clusters)
+		.where(where)
+		.orderBy(...order)
+		.limit(window.limit)
+		.offset(window.offset);
 	const [rows, [total]] = await Promise.all([
 		db
 			.select({ cluster: clusters, podName: pods.name, zoneName: zones.name })
 			.from(clusters)
 			.leftJoin(pods, eq(pods.id, clusters.podId))
 			.leftJoin(zones, eq(zones.id, clusters.zoneId))
-			.where(where)
-			.orderBy(asc(clusters.created), asc(clusters.id))
-			.limit(window.limit)
-			.offset(window.offset),
+			.where(inArray(clusters.id, pageIds))
+			.orderBy(...order),
 		db.select({ n: count() }).from(clusters).where(where),
 	]);
 	return {

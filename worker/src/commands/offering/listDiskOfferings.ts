@@ -1,6 +1,7 @@
-import { and, eq, inArray, isNull, like, or, type SQL, sql } from "drizzle-orm";
+import { and, eq, isNull, like, or, type SQL, sql } from "drizzle-orm";
 import { invalidParam, permissionDenied } from "../../api/errors";
 import { DISK_OFFERING_FIELDS } from "../../api/serializers/disk-offering";
+import { inIds } from "../../db/in-ids";
 import { requireDomain } from "../../db/repos/domains";
 import { listPage } from "../../db/repos/list-page";
 import { tagFilter } from "../../db/repos/tags";
@@ -57,7 +58,7 @@ export const listDiskOfferings = defineCommand({
 			const ids = params.ids.map((v) => v.toLowerCase());
 			const bad = ids.find((v) => !isUuid(v));
 			if (bad !== undefined) throw invalidParam("ids", bad);
-			filters.push(inArray(diskOfferings.id, ids.length ? ids : [""]));
+			filters.push(inIds(diskOfferings.id, ids));
 		}
 		if (params.name) filters.push(sql`lower(${diskOfferings.name}) = ${params.name.trim().toLowerCase()}`);
 		if (params.keyword) {

@@ -1,7 +1,8 @@
-import { and, eq, inArray, isNull, like, or, type SQL, sql } from "drizzle-orm";
+import { and, eq, isNull, like, or, type SQL, sql } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { CsError, ERROR, invalidParam, permissionDenied } from "../../api/errors";
 import { SERVICE_OFFERING_FIELDS } from "../../api/serializers/service-offering";
+import { inIds } from "../../db/in-ids";
 import { requireDomain } from "../../db/repos/domains";
 import { listPage } from "../../db/repos/list-page";
 import { tagFilter } from "../../db/repos/tags";
@@ -78,7 +79,7 @@ export const listServiceOfferings = defineCommand({
 			const ids = params.ids.map((v) => v.toLowerCase());
 			const bad = ids.find((v) => !isUuid(v));
 			if (bad !== undefined) throw invalidParam("ids", bad);
-			filters.push(inArray(serviceOfferings.id, ids.length ? ids : [""]));
+			filters.push(inIds(serviceOfferings.id, ids));
 		}
 		if (params.name) filters.push(sql`lower(${serviceOfferings.name}) = ${params.name.trim().toLowerCase()}`);
 		if (params.keyword) {

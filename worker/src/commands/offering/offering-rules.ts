@@ -7,6 +7,7 @@ import { inArray, isNull, or, type SQL, sql } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { CsError, ERROR, invalidParam } from "../../api/errors";
 import type { Db } from "../../db/client";
+import { inIds } from "../../db/in-ids";
 import { type DomainRow, findDomain, startsWith } from "../../db/repos/domains";
 import { domains, zones } from "../../db/schema";
 import { type Caller, isDomainScopedAdmin, isInSubtree, isRootAdmin, visibleSubtree } from "../../domain/access";
@@ -162,7 +163,7 @@ export async function loadOfferingRefs(
 			? db
 					.select({ id: domains.id, name: domains.name, removed: domains.removed })
 					.from(domains)
-					.where(inArray(domains.id, domainIds))
+					.where(inIds(domains.id, domainIds))
 			: Promise.resolve([]),
 		zoneIds.length
 			? db.select({ id: zones.id, name: zones.name }).from(zones).where(inArray(zones.id, zoneIds))

@@ -1,8 +1,9 @@
 /** @module Loading service offerings and turning rows into responses with their names resolved. */
-import { and, eq, inArray, isNull } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import { invalidParam } from "../../api/errors";
 import { serializeServiceOffering } from "../../api/serializers/service-offering";
 import type { Db } from "../../db/client";
+import { inIds } from "../../db/in-ids";
 import { diskOfferings, serviceOfferings } from "../../db/schema";
 import { idsAndNames, loadOfferingRefs } from "./offering-rules";
 
@@ -29,7 +30,7 @@ export async function serviceOfferingItems(db: Db, rows: ServiceOfferingRow[]): 
 			? db
 					.select({ id: diskOfferings.id, name: diskOfferings.name, displayText: diskOfferings.displayText })
 					.from(diskOfferings)
-					.where(inArray(diskOfferings.id, diskIds))
+					.where(inIds(diskOfferings.id, diskIds))
 			: Promise.resolve([]),
 	]);
 	const diskById = new Map(disks.map((d) => [d.id, d]));

@@ -6,10 +6,11 @@
  * deviations) need host statistics, which arrive with the relay agent; until then they are
  * omitted, as CloudStack omits them while a zone reports no usage.
  */
-import { count, eq, inArray, type SQL, sql } from "drizzle-orm";
+import { count, eq, type SQL, sql } from "drizzle-orm";
 import { ZONE_FIELDS } from "../../api/serializers/zone";
 import type { FieldTable } from "../../commands/types";
 import type { Db } from "../../db/client";
+import { inIds } from "../../db/in-ids";
 import type { ZoneRow } from "../../db/repos/inventory";
 import { clusters, hosts } from "../../db/schema";
 
@@ -66,7 +67,7 @@ async function zoneTotals(db: Db, ids: string[]): Promise<Map<string, Totals>> {
 				),
 			})
 			.from(clusters)
-			.where(inArray(clusters.zoneId, ids))
+			.where(inIds(clusters.zoneId, ids))
 			.groupBy(clusters.zoneId),
 		db
 			.select({
@@ -79,7 +80,7 @@ async function zoneTotals(db: Db, ids: string[]): Promise<Map<string, Totals>> {
 			})
 			.from(hosts)
 			.innerJoin(clusters, eq(clusters.id, hosts.clusterId))
-			.where(inArray(hosts.zoneId, ids))
+			.where(inIds(hosts.zoneId, ids))
 			.groupBy(hosts.zoneId),
 	]);
 	const byZone = new Map<string, Totals>();

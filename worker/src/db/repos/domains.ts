@@ -1,9 +1,10 @@
 /** @module Domain queries: lookups, subtrees and the parent/child facts the response shows. */
-import { and, eq, inArray, isNull, type SQL, sql } from "drizzle-orm";
+import { and, eq, isNull, type SQL, sql } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { invalidParam } from "../../api/errors";
 import { serializeDomain } from "../../api/serializers/domain";
 import type { Db } from "../client";
+import { inIds } from "../in-ids";
 import { domains } from "../schema";
 
 export type DomainRow = typeof domains.$inferSelect;
@@ -55,9 +56,9 @@ export async function serializeDomains(db: Db, rows: DomainRow[]): Promise<Recor
 		db
 			.selectDistinct({ parentId: domains.parentId })
 			.from(domains)
-			.where(and(inArray(domains.parentId, ids), isNull(domains.removed))),
+			.where(and(inIds(domains.parentId, ids), isNull(domains.removed))),
 		parentIds.length
-			? db.select({ id: domains.id, name: domains.name }).from(domains).where(inArray(domains.id, parentIds))
+			? db.select({ id: domains.id, name: domains.name }).from(domains).where(inIds(domains.id, parentIds))
 			: Promise.resolve([]),
 	]);
 	const withChildren = new Set(children.map((c) => c.parentId));

@@ -6,6 +6,7 @@ import { and, eq, inArray, type SQL } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { MapEntries } from "../../commands/param-spec";
 import type { Db } from "../client";
+import { inIds } from "../in-ids";
 import { resourceTags } from "../schema";
 
 /**
@@ -62,7 +63,7 @@ export async function tagsOf(
 	const rows = await db
 		.select()
 		.from(resourceTags)
-		.where(and(eq(resourceTags.resourceType, resourceType), inArray(resourceTags.resourceId, [...ids])));
+		.where(and(eq(resourceTags.resourceType, resourceType), inIds(resourceTags.resourceId, ids)));
 	const byId = new Map<string, Record<string, unknown>[]>();
 	for (const row of rows) {
 		const list = byId.get(row.resourceId) ?? [];
