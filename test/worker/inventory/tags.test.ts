@@ -376,18 +376,19 @@ describe("listTags", () => {
 		await tag(world.root, "Network", [net], { audit: "2025" });
 	});
 
-	it("a user sees only its own account's tags", async () => {
+	it("a user sees its own account's tags, including those an admin put on its resources", async () => {
 		const mine = await listItems(world.alice, "listTags", "tag", { resourceid: net });
-		expect(mine.map((t) => t.key).sort()).toEqual(["Env", "colour"]);
+		expect(mine.map((t) => t.key).sort()).toEqual(["Env", "audit", "colour"]);
+		expect(mine.every((t: Obj) => t.account === "alice")).toBe(true);
 		expect(await listItems(world.bob, "listTags", "tag", { resourceid: net })).toEqual([]);
 	});
 
 	it("an admin sees its own tags by default and, with listall, everything in its subtree", async () => {
-		const own = await listItems(world.root, "listTags", "tag", { resourceid: net });
-		expect(own.map((t) => t.key)).toEqual(["audit"]);
+		// The tags of alice's network are alice's (CloudStack: the resource owner's), whoever set them.
+		expect(await listItems(world.root, "listTags", "tag", { resourceid: net })).toEqual([]);
 		expect((await tagsOn(net)).map((t) => t.key).sort()).toEqual(["Env", "audit", "colour"]);
 		const dadmin = await listItems(world.domainAdmin, "listTags", "tag", { resourceid: net, listall: "true" });
-		expect(dadmin.map((t) => t.key).sort()).toEqual(["Env", "colour"]);
+		expect(dadmin.map((t) => t.key).sort()).toEqual(["Env", "audit", "colour"]);
 		const carol = await listItems(world.domainAdmin, "listTags", "tag", { resourceid: carolNet, listall: "true" });
 		expect(carol).toEqual([]);
 	});
@@ -398,7 +399,7 @@ describe("listTags", () => {
 			account: "alice",
 			resourceid: net,
 		});
-		expect(inD1.map((t) => t.key).sort()).toEqual(["Env", "colour"]);
+		expect(inD1.map((t) => t.key).sort()).toEqual(["Env", "audit", "colour"]);
 		expectDenied(await call(world.domainAdmin, { command: "listTags", domainid: world.d2 }), "listTags");
 	});
 
@@ -488,17 +489,21 @@ describe("deleteTags", () => {
 		expectParamError(await deleteTags(world.root, "Zone", [ghost]), "deleteTags", new RegExp(ghost));
 	});
 
-	it("a user deletes only its own tags; a domain admin those of accounts in its subtree", async () => {
+	it("a user deletes the tags of its own resources; a domain admin those of accounts in its subtree", async () => {
 		const net = await insertNetwork(zone.id, { domainId: world.d1, accountId: world.alice.accountId });
 		await tag(world.root, "Network", [net], { rootkey: "1" });
 		await tag(world.alice, "Network", [net], { alicekey: "1", other: "2" });
-		expectDenied(await deleteTags(world.alice, "Network", [net], { "tags[0].key": "rootkey" }), "deleteTags");
 		expectDenied(await deleteTags(world.bob, "Network", [net], { "tags[0].key": "alicekey" }), "deleteTags");
+		const z = await createZone(world);
+		await tag(world.root, "Zone", [z.id], { site: "a" });
+		expectDenied(await deleteTags(world.alice, "Zone", [z.id]), "deleteTags");
+		expectDenied(await deleteTags(world.domainAdmin, "Zone", [z.id]), "deleteTags");
 		await runJob(world.alice, {
 			command: "deleteTags",
 			resourcetype: "Network",
 			resourceids: net,
-			"tags[0].key": "alicekey",
+			"tags[0].key": "rootkey",
+			"tags[1].key": "alicekey",
 		});
 		await runJob(world.domainAdmin, {
 			command: "deleteTags",
@@ -506,8 +511,8 @@ describe("deleteTags", () => {
 			resourceids: net,
 			"tags[0].key": "other",
 		});
-		expectDenied(await deleteTags(world.domainAdmin, "Network", [net], { "tags[0].key": "rootkey" }), "deleteTags");
-		expect(await pairsOn(net)).toEqual(["rootkey=1"]);
+		expect(await pairsOn(net)).toEqual([]);
+		expect(await pairsOn(z.id)).toEqual(["site=a"]);
 	});
 });
 

@@ -1,8 +1,9 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { CsError, ERROR, permissionDenied } from "../../api/errors";
 import { eventInsert } from "../../db/events";
-import { chunks, mayTag, requireResources, requireTaggableType } from "../../db/repos/taggable";
+import { chunks, mayTag, type ResourceOwner, requireResources, requireTaggableType } from "../../db/repos/taggable";
 import { resourceTags } from "../../db/schema";
+import type { Caller } from "../../domain/access";
 import { newUuid } from "../../lib/ids";
 import { defineCommand } from "../define";
 import { p } from "../param-spec";
@@ -71,9 +72,9 @@ export const createTags = defineCommand({
 				value: tag.value ?? "",
 				resourceType: type,
 				resourceId,
-				// The tag belongs to the caller's account: listTags scopes by it, deleteTags checks it.
-				accountId: caller.accountId,
-				domainId: caller.domainId,
+				// As CloudStack: the tag belongs to the resource's owner (an account's resources stay
+				// visible to that account in listTags); resources nobody owns get the caller's account.
+				...tagOwner(owners.get(resourceId), caller),
 				customer: params.customer ?? null,
 				created: now,
 			})),
@@ -102,3 +103,10 @@ export const createTags = defineCommand({
 		return { type: "success" };
 	},
 });
+
+/** The account and domain a new tag belongs to. */
+function tagOwner(owner: ResourceOwner | undefined, caller: Caller): { accountId: string; domainId: string } {
+	if (owner?.kind === "account") return { accountId: owner.accountId, domainId: owner.domainId };
+	if (owner?.kind === "domain") return { accountId: caller.accountId, domainId: owner.domainId };
+	return { accountId: caller.accountId, domainId: caller.domainId };
+}
