@@ -15,6 +15,7 @@ import {
 	sign,
 	verifySignature,
 } from "../../worker/src/api/signature";
+import { AWKWARD_PARAMS, REFERENCE_VECTOR } from "../helpers/signature-vectors";
 
 /** Percent-encodes every UTF-8 byte except ASCII letters, digits and the characters in `safe`. */
 function percentEncode(value: string, safe: string): string {
@@ -81,18 +82,9 @@ async function hmacBase64(secret: string, data: string): Promise<string> {
 const raw = (entries: Record<string, string>): RawParam[] =>
 	Object.entries(entries).map(([name, value]) => ({ name, value }));
 
-const VECTOR = raw({
-	command: "listVirtualMachines",
-	response: "json",
-	apiKey: "TEST-API-KEY_abc",
-	keyword: "web srv*~(1)",
-	listall: "true",
-	signatureVersion: "3",
-	expires: "2030-01-01T00:00:00+0000",
-});
-const VECTOR_CANONICAL =
-	"apiKey=TEST-API-KEY_abc&command=listVirtualMachines&expires=2030-01-01T00%3A00%3A00%2B0000&keyword=web%20srv*%7E%281%29&listall=true&response=json&signatureVersion=3";
-const VECTOR_SIGNATURE = "qplvolndOLQmFie7iIGojgNr3wE=";
+const VECTOR = raw(REFERENCE_VECTOR.params);
+const VECTOR_CANONICAL = REFERENCE_VECTOR.canonical;
+const VECTOR_SIGNATURE = REFERENCE_VECTOR.signature;
 
 describe("the reference vector (§1.1)", () => {
 	it("builds the canonical string", () => {
@@ -145,15 +137,7 @@ describe("javaEncode", () => {
 
 const SECRET = "variant-secret";
 // `~ * [ ]` in a value; names that sort differently as sent and lower-cased; a name that is a prefix of another.
-const AWKWARD = raw({
-	command: "updateVirtualMachine",
-	apiKey: "KEY",
-	response: "json",
-	displayText: "x~y*z[0] (a)",
-	displayname: "web~1",
-	ip6dns: "a",
-	ip6dns1: "b",
-});
+const AWKWARD = raw(AWKWARD_PARAMS);
 
 describe("candidateQueries and verifySignature: accepted client variants (rule 3)", () => {
 	const key = importSigningKey(SECRET);
