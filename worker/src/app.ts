@@ -7,11 +7,14 @@ import { CsError, ERROR } from "./api/errors";
 import type { Deps } from "./commands/types";
 import { bootstrap } from "./db/bootstrap";
 import { createDb } from "./db/client";
+import { takeEventsPending } from "./db/events";
 import { invalidateSettings, loadSettings } from "./db/settings";
 import type { AppEnv } from "./env";
 import { systemClock } from "./lib/clock";
 import { createSecretBox, type SecretBox } from "./lib/crypto";
 import { logError } from "./lib/log";
+import { engineDeps } from "./webhooks/engine";
+import { publishAfterRequest } from "./webhooks/publisher";
 
 let bootstrapped: Promise<void> | null = null;
 let secretBox: { kek: string; box: SecretBox } | null = null;
@@ -53,7 +56,7 @@ app.get("/health", (c) => c.json({ ok: true }));
 
 app.on(["GET", "POST"], "/client/api", async (c) => {
 	const deps = await buildDeps(c.env);
-	return handleApiRequest(
+	const response = await handleApiRequest(
 		c.req.raw,
 		deps,
 		{
@@ -63,4 +66,13 @@ app.on(["GET", "POST"], "/client/api", async (c) => {
 		},
 		c.get("requestId"),
 	);
+	// The outbox: events this request wrote go to matching webhooks while the response is sent.
+	if (takeEventsPending()) {
+		c.executionCtx.waitUntil(
+			engineDeps(c.env)
+				.then(publishAfterRequest)
+				.catch((error) => logError(c.get("requestId"), "publishing events to webhooks failed", error)),
+		);
+	}
+	return response;
 });

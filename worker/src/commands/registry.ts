@@ -3,6 +3,7 @@
  * Built once at module load; a duplicate name is a programming error and fails at start.
  */
 import { accountCommands } from "./account";
+import { alertCommands } from "./alert";
 import { authCommands } from "./auth";
 import { capacityCommands } from "./capacity";
 import { catalogCommands } from "./catalog";
@@ -20,6 +21,7 @@ import { storageCommands } from "./storage";
 import { tagCommands } from "./tag";
 import type { AnyCommand } from "./types";
 import { userCommands } from "./user";
+import { webhookCommands } from "./webhook";
 import { zoneCommands } from "./zone";
 
 function buildRegistry(families: readonly (readonly AnyCommand[])[]): ReadonlyMap<string, AnyCommand> {
@@ -40,6 +42,7 @@ export const commands = buildRegistry([
 	roleCommands,
 	configCommands,
 	eventCommands,
+	alertCommands,
 	jobCommands,
 	zoneCommands,
 	podCommands,
@@ -50,4 +53,5 @@ export const commands = buildRegistry([
 	catalogCommands,
 	capacityCommands,
 	tagCommands,
+	webhookCommands,
 ]);

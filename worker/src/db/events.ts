@@ -16,8 +16,22 @@ export interface EventInput {
 	owner?: { userId?: string; username?: string; accountId: string; domainId: string };
 }
 
+/**
+ * Whether this isolate built an event insert since the last publish: read-only requests (most of
+ * them) then skip the webhook publisher's query. A missed hint only delays an event to the cron.
+ */
+let eventsPending = false;
+
+/** True once after events were written in this isolate; resets the hint. */
+export function takeEventsPending(): boolean {
+	const pending = eventsPending;
+	eventsPending = false;
+	return pending;
+}
+
 /** An insert to put in the same `db.batch` as the change it records. */
 export function eventInsert(db: Db, now: number, caller: Caller | null, input: EventInput) {
+	eventsPending = true;
 	const owner = input.owner ?? caller;
 	return db.insert(events).values({
 		id: newUuid(),

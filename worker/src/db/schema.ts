@@ -501,7 +501,8 @@ export const resourceTags = sqliteTable(
 	},
 	(t) => [
 		uniqueIndex("resource_tags_resource_key").on(t.resourceType, t.resourceId, t.key),
-		index("resource_tags_key_value").on(t.resourceType, t.key, t.value),
+		// Covering for the tag filter of list commands: the ids come straight from the index.
+		index("resource_tags_key_value").on(t.resourceType, t.key, t.value, t.resourceId),
 	],
 );
 
@@ -574,5 +575,9 @@ export const alerts = sqliteTable(
 		/** When an alert of the same type and subject was last raised (repeats update it). */
 		lastSent: integer("last_sent").notNull(),
 	},
-	(t) => [index("alerts_created").on(t.archived, t.created)],
+	(t) => [
+		index("alerts_created").on(t.archived, t.created),
+		index("alerts_type_subject").on(t.type, t.subject, t.lastSent),
+		index("alerts_last_sent").on(t.lastSent),
+	],
 );

@@ -1,4 +1,4 @@
-import { and, count, desc, eq, gte, like, lte, type SQL } from "drizzle-orm";
+import { and, count, desc, eq, gte, like, lte, ne, or, type SQL, sql } from "drizzle-orm";
 import { displayPath } from "../../api/serializers/domain";
 import { compact, csDate } from "../../api/serializers/format";
 import { scopeCondition } from "../../db/repos/scope";
@@ -6,6 +6,7 @@ import { accounts, domains, events } from "../../db/schema";
 import { defineCommand } from "../define";
 import { domainScopeParams, pageWindow, pagingParams } from "../list-params";
 import { p } from "../param-spec";
+import { inclusiveEnd } from "./bulk-selection";
 
 export const EVENT_FIELDS = {
 	id: ["string", "the ID of the event"],
@@ -45,6 +46,14 @@ export const listEvents = defineCommand({
 		resourcetype: p.string("the type of the resource associated with the event", { since: "4.17.0" }),
 		archived: p.boolean("true to list archived events otherwise false", { since: "4.19.0" }),
 		state: p.string("the state of the event", { since: "4.21.0" }),
+		startid: p.uuid(
+			"the parent/start ID of the event, when provided this will list all the events with the start/parent ID including the parent event",
+			{ related: "listEvents" },
+		),
+		entrytime: p.integer(
+			"with duration: list the pending events, started between entrytime and duration seconds ago and not completed",
+		),
+		duration: p.integer("with entrytime: the minimum age in seconds of the pending events to list"),
 		...domainScopeParams,
 		...pagingParams,
 	},
@@ -56,15 +65,36 @@ export const listEvents = defineCommand({
 			eq(events.archived, params.archived ?? false),
 		];
 		if (params.id) filters.push(eq(events.id, params.id));
+		if (params.startid) {
+			filters.push(
+				params.id
+					? eq(events.parentId, params.startid)
+					: or(eq(events.parentId, params.startid), eq(events.id, params.startid)),
+			);
+		}
+		if (params.entrytime !== undefined && params.duration !== undefined) {
+			// CloudStack's pending events: a start event (no parent, not Completed) created between
+			// entrytime and duration seconds ago that no Completed event names as its start.
+			const now = deps.clock.now();
+			filters.push(
+				ne(events.state, "Completed"),
+				sql`${events.parentId} IS NULL`,
+				gte(events.created, now - params.entrytime * 1000),
+				lte(events.created, now - params.duration * 1000),
+				sql`NOT EXISTS (SELECT 1 FROM ${events} AS completed WHERE completed.parent_id = ${events.id} AND completed.state = 'Completed')`,
+			);
+		}
 		if (params.type) filters.push(eq(events.type, params.type.toUpperCase()));
 		if (params.level) filters.push(eq(events.level, params.level.toUpperCase()));
 		if (params.state) filters.push(eq(events.state, params.state));
 		if (params.resourceid) filters.push(eq(events.resourceId, params.resourceid));
 		if (params.resourcetype) filters.push(like(events.resourceType, params.resourcetype));
 		if (params.startdate !== undefined) filters.push(gte(events.created, params.startdate));
-		if (params.enddate !== undefined)
-			filters.push(lte(events.created, params.enddate + (params.enddate % 86_400_000 === 0 ? 86_399_999 : 0)));
-		if (params.keyword) filters.push(like(events.description, `%${params.keyword}%`));
+		if (params.enddate !== undefined) filters.push(lte(events.created, inclusiveEnd(params.enddate)));
+		if (params.keyword) {
+			const pattern = `%${params.keyword}%`;
+			filters.push(or(like(events.type, pattern), like(events.description, pattern), like(events.level, pattern)));
+		}
 		const where = and(...filters);
 		const [rows, [total]] = await Promise.all([
 			deps.db

@@ -1,0 +1,51 @@
+/**
+ * @module What the delivery engine runs on (publisher, consumer, executeWebhookDelivery): D1,
+ * the queue, settings, the secret box and injectable time and randomness, built from the Worker's
+ * bindings once per invocation.
+ */
+import { createDb, type Db } from "../db/client";
+import { loadSettings } from "../db/settings";
+import type { Settings } from "../domain/settings";
+import { createSecretBox, type SecretBox } from "../lib/crypto";
+
+/** One queue message per delivery attempt to schedule; the consumer reads the rest from D1. */
+export interface DeliveryMessage {
+	deliveryId: string;
+}
+
+export interface EngineDeps {
+	d1: D1Database;
+	db: Db;
+	queue: Queue<DeliveryMessage>;
+	settings: Settings;
+	secrets: SecretBox;
+	now(): number;
+	/** In [0, 1), for backoff jitter. */
+	random(): number;
+}
+
+let box: { kek: string; box: SecretBox } | null = null;
+
+export async function engineDeps(env: Env): Promise<EngineDeps> {
+	if (box?.kek !== env.SECRET_KEK) box = { kek: env.SECRET_KEK, box: createSecretBox(env.SECRET_KEK) };
+	const db = createDb(env.DB);
+	return {
+		d1: env.DB,
+		db,
+		queue: env.WEBHOOK_DELIVERIES as Queue<DeliveryMessage>,
+		settings: await loadSettings(db, Date.now()),
+		secrets: box.box,
+		now: () => Date.now(),
+		random: () => Math.random(),
+	};
+}
+
+/** States a delivery can be in; the first two are still being worked on. */
+export const DELIVERY_STATE = {
+	pending: "Pending",
+	retrying: "Retrying",
+	succeeded: "Succeeded",
+	failed: "Failed",
+} as const;
+
+export const OPEN_STATES_SQL = "('Pending', 'Retrying')";
