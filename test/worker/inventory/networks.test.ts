@@ -30,8 +30,8 @@ import { createZone } from "../../helpers/inventory-fixtures";
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are asserted field by field in tests
 type Obj = any;
 
-const SG_OFFERING = "00000000-0000-4000-8000-0000000000a1";
-const VLAN_OFFERING = "00000000-0000-4000-8000-0000000000a2";
+const SG_OFFERING = "00000000-0000-4000-8000-0000000e0001";
+const VLAN_OFFERING = "00000000-0000-4000-8000-0000000e0002";
 
 let world: World;
 let basic: Obj;

@@ -33,7 +33,7 @@ let network: Obj;
 /** The pod's /24 prefix, e.g. "10.100.1". */
 let prefix: string;
 
-const SG_OFFERING = "00000000-0000-4000-8000-0000000000a1";
+const SG_OFFERING = "00000000-0000-4000-8000-0000000e0001";
 
 async function zoneNetwork(zoneId: string): Promise<Obj> {
 	const [item] = await listItems(world.root, "listNetworks", "network", { zoneid: zoneId, listall: "true" });

@@ -28,7 +28,7 @@ const BASE_SERVICES = [
 /** Fixed ids, so every isolate and every database agrees on them. */
 export const NETWORK_OFFERINGS: readonly NetworkOffering[] = [
 	{
-		id: "00000000-0000-4000-8000-0000000000a1",
+		id: "00000000-0000-4000-8000-0000000e0001",
 		name: "DefaultSharedNetworkOfferingWithSGService",
 		displayText: "Offering for Shared Security group enabled networks",
 		guestIpType: "Shared",
@@ -40,7 +40,7 @@ export const NETWORK_OFFERINGS: readonly NetworkOffering[] = [
 		created: Date.UTC(2026, 0, 1),
 	},
 	{
-		id: "00000000-0000-4000-8000-0000000000a2",
+		id: "00000000-0000-4000-8000-0000000e0002",
 		name: "DefaultSharedNetworkOffering",
 		displayText: "Offering for Shared networks",
 		guestIpType: "Shared",
