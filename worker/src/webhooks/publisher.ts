@@ -10,6 +10,8 @@
  * same events inserts nothing and sends nothing. Should the queue send
  * fail after the commit, the rows stay Pending and `resendStale` sends them again.
  */
+
+import { chunks } from "../lib/chunks";
 import { DELIVERY_STATE, type DeliveryMessage, type EngineDeps, OPEN_STATES_SQL } from "./engine";
 import { webhookMatches } from "./matcher";
 import { eventPayload } from "./payload";
@@ -65,12 +67,6 @@ export async function sendDeliveries(queue: Queue<DeliveryMessage>, ids: readonl
 	for (let i = 0; i < ids.length; i += MESSAGES_PER_SEND) {
 		await queue.sendBatch(ids.slice(i, i + MESSAGES_PER_SEND).map((deliveryId) => ({ body: { deliveryId } })));
 	}
-}
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-	const out: T[][] = [];
-	for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-	return out;
 }
 
 async function loadHooks(deps: EngineDeps): Promise<WebhookRow[]> {

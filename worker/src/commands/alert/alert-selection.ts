@@ -8,7 +8,7 @@ import { invalidParam } from "../../api/errors";
 import type { Db } from "../../db/client";
 import { alerts } from "../../db/schema";
 import { alertTypeFilter } from "../../domain/alert-types";
-import { type BulkSelection, checkSelection, chunks, createdRange, idIn } from "../event/bulk-selection";
+import { type BulkSelection, checkSelection, createdRange, idChunks, idIn } from "../event/bulk-selection";
 
 export const MISSING_ALERT_SELECTION = "either ids, type, startdate or enddate must be specified";
 
@@ -25,7 +25,7 @@ export async function alertTargets(db: Db, params: BulkSelection): Promise<SQL[]
 	const ids = checkSelection(params, MISSING_ALERT_SELECTION);
 	const filters = [alertTypeCondition(params.type), createdRange(alerts.created, params)];
 	if (ids === undefined) return [and(...filters) ?? sql`1`];
-	const parts = chunks(ids);
+	const parts = idChunks(ids);
 	await Promise.all(
 		parts.map(async (part) => {
 			const found = await db.select({ id: alerts.id }).from(alerts).where(idIn(alerts.id, part));

@@ -6,6 +6,7 @@
 import { and, gte, inArray, lte, type SQL } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { CsError, ERROR, invalidParam } from "../../api/errors";
+import { chunks } from "../../lib/chunks";
 import { isUuid } from "../../lib/ids";
 import { p } from "../param-spec";
 
@@ -63,10 +64,8 @@ export function createdRange(column: SQLiteColumn, params: BulkSelection): SQL |
 /** Rows are addressed in chunks so no statement exceeds D1's bound-parameter limit. */
 export const ID_CHUNK = 50;
 
-export function chunks<T>(items: readonly T[], size = ID_CHUNK): T[][] {
-	const out: T[][] = [];
-	for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-	return out;
+export function idChunks<T>(items: readonly T[]): T[][] {
+	return chunks(items, ID_CHUNK);
 }
 
 /** `column IN (ids)` for one chunk. */

@@ -9,7 +9,7 @@ import type { Db } from "../../db/client";
 import { scopeCondition } from "../../db/repos/scope";
 import { events } from "../../db/schema";
 import type { Caller } from "../../domain/access";
-import { type BulkSelection, checkSelection, chunks, createdRange, idIn } from "./bulk-selection";
+import { type BulkSelection, checkSelection, createdRange, idChunks, idIn } from "./bulk-selection";
 
 export const MISSING_SELECTION = "either ids, type or enddate must be specified";
 
@@ -23,7 +23,7 @@ export async function eventTargets(db: Db, caller: Caller, params: BulkSelection
 		createdRange(events.created, params),
 	];
 	if (ids === undefined) return [and(...filters) ?? eq(events.id, events.id)];
-	const parts = chunks(ids);
+	const parts = idChunks(ids);
 	await Promise.all(
 		parts.map(async (part) => {
 			const [found, visible] = await Promise.all([

@@ -1,7 +1,7 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { CsError, ERROR, permissionDenied } from "../../api/errors";
 import { eventInsert } from "../../db/events";
-import { chunks, mayTag, type ResourceOwner, requireResources, requireTaggableType } from "../../db/repos/taggable";
+import { idChunks, mayTag, type ResourceOwner, requireResources, requireTaggableType } from "../../db/repos/taggable";
 import { resourceTags } from "../../db/schema";
 import type { Caller } from "../../domain/access";
 import { newUuid } from "../../lib/ids";
@@ -48,7 +48,7 @@ export const createTags = defineCommand({
 		const wanted = new Set(tags.map((t) => t.key.toLowerCase()));
 		const existing = (
 			await Promise.all(
-				chunks(ids).map((part) =>
+				idChunks(ids).map((part) =>
 					deps.db
 						.select({ key: resourceTags.key, resourceId: resourceTags.resourceId })
 						.from(resourceTags)

@@ -1,7 +1,7 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { CsError, ERROR, permissionDenied } from "../../api/errors";
 import { eventInsert } from "../../db/events";
-import { chunks, requireResources, requireTaggableType } from "../../db/repos/taggable";
+import { idChunks, requireResources, requireTaggableType } from "../../db/repos/taggable";
 import { accounts, domains, resourceTags } from "../../db/schema";
 import { canSeeAccount } from "../../domain/access";
 import { defineCommand } from "../define";
@@ -29,7 +29,7 @@ export const deleteTags = defineCommand({
 		await requireResources(deps.db, type, ids);
 		const tags = (
 			await Promise.all(
-				chunks(ids).map((part) =>
+				idChunks(ids).map((part) =>
 					deps.db
 						.select({
 							tag: resourceTags,
@@ -70,7 +70,7 @@ export const deleteTags = defineCommand({
 				resourceType: type,
 				...(ids.length === 1 ? { resourceId: ids[0] } : {}),
 			}),
-			...chunks(tags.map(({ tag }) => tag.id)).map((part) =>
+			...idChunks(tags.map(({ tag }) => tag.id)).map((part) =>
 				deps.db.delete(resourceTags).where(inArray(resourceTags.id, part)),
 			),
 		]);

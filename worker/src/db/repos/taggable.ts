@@ -7,6 +7,7 @@ import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
 import { CsError, ERROR } from "../../api/errors";
 import { type Caller, canSeeAccount, isInSubtree, isRootAdmin, visibleSubtree } from "../../domain/access";
 import { isTaggable, resourceTypeName, type TaggableType } from "../../domain/taggable";
+import { chunks } from "../../lib/chunks";
 import type { Db } from "../client";
 import {
 	accounts,
@@ -31,10 +32,8 @@ export type ResourceOwner =
 /** D1 refuses statements with more than 100 bound parameters: `IN (…)` lists are chunked. */
 export const IN_CHUNK = 90;
 
-export function chunks<T>(items: readonly T[], size = IN_CHUNK): T[][] {
-	const out: T[][] = [];
-	for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-	return out;
+export function idChunks<T>(items: readonly T[]): T[][] {
+	return chunks(items, IN_CHUNK);
 }
 
 type Loader = (db: Db, ids: string[]) => Promise<[string, ResourceOwner][]>;
@@ -146,7 +145,7 @@ export async function requireResources(
 ): Promise<Map<string, ResourceOwner>> {
 	const unique = [...new Set(ids)];
 	const found = new Map<string, ResourceOwner>();
-	const loaded = await Promise.all(chunks(unique).map((part) => LOADERS[type](db, part)));
+	const loaded = await Promise.all(idChunks(unique).map((part) => LOADERS[type](db, part)));
 	for (const rows of loaded) for (const [id, owner] of rows) found.set(id, owner);
 	const missing = unique.find((id) => !found.has(id));
 	if (missing !== undefined) {
