@@ -182,6 +182,21 @@ describe("webhook delivery to a real receiver", () => {
 			return found;
 		});
 		expect(log).toMatchObject({ state: "Succeeded", attempts: 4, responsestatus: 200 });
+		// The delivery log keeps every attempt, oldest first.
+		expect(log.attempt.map((a: { attempt: number }) => a.attempt)).toEqual([1, 2, 3, 4]);
+		expect(log.attempt.map((a: { responsestatus: number }) => a.responsestatus)).toEqual([503, 503, 503, 200]);
+		expect(log.attempt.map((a: { success: boolean }) => a.success)).toEqual([false, false, false, true]);
+		expect(log.attempt.map((a: { response: string }) => a.response)).toEqual([
+			"try later",
+			"try later",
+			"try later",
+			"ok",
+		]);
+		for (const a of log.attempt) {
+			expect(a.headers).toContain("X-CS-Event: DOMAIN.CREATE");
+			expect(a.duration).toBeGreaterThanOrEqual(0);
+			expect(a.startdate <= a.enddate).toBe(true);
+		}
 		const attempts = hitsFor("/fail3", domain.id);
 		expect(attempts.length).toBe(4);
 		expect(new Set(attempts.map((h) => h.headers["webhook-id"])).size).toBe(1);

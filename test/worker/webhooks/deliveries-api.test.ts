@@ -153,6 +153,8 @@ describe("listWebhookDeliveries", () => {
 			attempts: 2,
 			responsestatus: 500,
 			duration: 42,
+			// Rows written here have no attempt log (attempt-log.test.ts covers it).
+			attempt: [],
 		});
 		// A delivery still retrying has no end date yet.
 		expect(body.webhookdelivery[0].enddate).toBeUndefined();

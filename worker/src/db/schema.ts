@@ -557,6 +557,27 @@ export const webhookDeliveries = sqliteTable(
 	(t) => [index("webhook_deliveries_webhook").on(t.webhookId, t.startDate)],
 );
 
+/** One row per attempt of a delivery (the delivery row keeps only the last attempt's result). */
+export const webhookDeliveryAttempts = sqliteTable(
+	"webhook_delivery_attempts",
+	{
+		id: text().primaryKey(),
+		deliveryId: text("delivery_id").notNull(),
+		/** 1-based: the delivery's `attempts` count when this attempt was made. */
+		attempt: integer().notNull(),
+		/** Request headers sent, newline-joined (signatures included, secrets never). */
+		headers: text(),
+		responseStatus: integer("response_status"),
+		/** The response body's first bytes, or the error text. */
+		response: text(),
+		durationMs: integer("duration_ms"),
+		success: integer({ mode: "boolean" }).notNull().default(false),
+		startDate: integer("start_date").notNull(),
+		endDate: integer("end_date"),
+	},
+	(t) => [index("webhook_delivery_attempts_delivery").on(t.deliveryId, t.attempt)],
+);
+
 export const alerts = sqliteTable(
 	"alerts",
 	{

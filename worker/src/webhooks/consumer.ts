@@ -5,7 +5,8 @@
  * check again, and one conditional UPDATE (a lease on `next_attempt`) makes one consumer its owner.
  * After it: 2xx → Succeeded; 410 → Failed, webhook Disabled, alert; anything else → Retrying
  * with backoff (Retry-After on 429/503) or, past the retry window, Failed. Every attempt rewrites
- * the row (headers, status, response excerpt, duration, attempts, next attempt).
+ * the row (headers, status, response excerpt, duration, attempts, next attempt) and, in the same
+ * batch, adds its own row to `webhook_delivery_attempts` (the per-attempt log).
  */
 import { logError } from "../lib/log";
 import { alertWebhookDisabled } from "./alert";
@@ -219,23 +220,35 @@ async function attempt(deps: EngineDeps, row: ClaimedRow): Promise<Outcome> {
 			if (next !== null) state = DELIVERY_STATE.retrying;
 		}
 	}
-	await deps.d1
-		.prepare(
-			`UPDATE webhook_deliveries SET state = ?, success = ?, headers = ?, response_status = ?, response = ?,
-			        duration_ms = ?, next_attempt = ?, end_date = ? WHERE id = ?`,
-		)
-		.bind(
-			state,
-			result.success ? 1 : 0,
-			headerText(headers),
-			result.status,
-			result.response,
-			result.durationMs,
-			next,
-			end,
-			row.id,
-		)
-		.run();
+	const sent = headerText(headers);
+	// The delivery's row and its attempt log change together: one batch is one transaction.
+	await deps.d1.batch([
+		deps.d1
+			.prepare(
+				`UPDATE webhook_deliveries SET state = ?, success = ?, headers = ?, response_status = ?, response = ?,
+				        duration_ms = ?, next_attempt = ?, end_date = ? WHERE id = ?`,
+			)
+			.bind(state, result.success ? 1 : 0, sent, result.status, result.response, result.durationMs, next, end, row.id),
+		deps.d1
+			.prepare(
+				// Not for a delivery deleted while its attempt was in flight (it would be an orphan).
+				`INSERT INTO webhook_delivery_attempts (id, delivery_id, attempt, headers, response_status, response,
+				        duration_ms, success, start_date, end_date)
+				 SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10 WHERE EXISTS (SELECT 1 FROM webhook_deliveries WHERE id = ?2)`,
+			)
+			.bind(
+				crypto.randomUUID(),
+				row.id,
+				row.attempts,
+				sent,
+				result.status,
+				result.response,
+				result.durationMs,
+				result.success ? 1 : 0,
+				now,
+				end,
+			),
+	]);
 	if (result.status === 410) await disableWebhook(deps, row, url);
 	if (next !== null) return later((next - end) / 1000, `receiver answered ${result.status ?? "nothing"}`);
 	return { ack: true, reason: result.success ? "delivered" : "failed", finished: row.webhook_id };

@@ -1,9 +1,10 @@
 /** @module webhook_deliveries → CloudStack `webhookdelivery` (WebhookDeliveryResponse), plus our retry fields. */
 import type { FieldTable } from "../../commands/types";
-import type { webhookDeliveries } from "../../db/schema";
+import type { webhookDeliveries, webhookDeliveryAttempts } from "../../db/schema";
 import { compact, csDate } from "./format";
 
 export type WebhookDeliveryRow = typeof webhookDeliveries.$inferSelect;
+export type WebhookDeliveryAttemptRow = typeof webhookDeliveryAttempts.$inferSelect;
 
 /** flarestack has no management-server fleet: one fixed id and name stand for the control plane. */
 export const MANAGEMENT_SERVER = { id: "flarestack", name: "flarestack" } as const;
@@ -26,10 +27,46 @@ export const WEBHOOK_DELIVERY_FIELDS = {
 	attempts: ["integer", "How many attempts were made (flarestack extension)"],
 	responsestatus: ["integer", "The HTTP status of the last attempt's response (flarestack extension)"],
 	duration: ["long", "Milliseconds the last attempt took (flarestack extension)"],
+	attempt: [
+		"list",
+		"Every attempt, oldest first: attempt, success, responsestatus, response, duration, headers, startdate, enddate (flarestack extension)",
+	],
 } as const satisfies FieldTable;
 
-/** `webhookName` is null when the webhook has been deleted since. */
-export function serializeWebhookDelivery(row: WebhookDeliveryRow, webhookName: string | null): Record<string, unknown> {
+/** The fields of one entry of a delivery's `attempt` list. */
+export const WEBHOOK_DELIVERY_ATTEMPT_FIELDS = {
+	attempt: ["integer", "The attempt's number, from 1"],
+	success: ["boolean", "Whether the attempt succeeded (a 2xx answer)"],
+	responsestatus: ["integer", "The HTTP status of the response, absent when none came"],
+	response: ["string", "The first 1 KiB of the response body, or the error text"],
+	duration: ["long", "Milliseconds the attempt took"],
+	headers: ["string", "The request headers sent, newline-joined"],
+	startdate: ["date", "When the attempt started"],
+	enddate: ["date", "When the attempt ended"],
+} as const satisfies FieldTable;
+
+export function serializeWebhookDeliveryAttempt(row: WebhookDeliveryAttemptRow): Record<string, unknown> {
+	return compact({
+		attempt: row.attempt,
+		success: row.success,
+		responsestatus: row.responseStatus,
+		response: row.response,
+		duration: row.durationMs,
+		headers: row.headers,
+		startdate: csDate(row.startDate),
+		enddate: row.endDate === null ? undefined : csDate(row.endDate),
+	} satisfies Record<keyof typeof WEBHOOK_DELIVERY_ATTEMPT_FIELDS, unknown>);
+}
+
+/**
+ * `webhookName` is null when the webhook has been deleted since. `attempts` (oldest first) gives
+ * the `attempt` list; without it the field is left out.
+ */
+export function serializeWebhookDelivery(
+	row: WebhookDeliveryRow,
+	webhookName: string | null,
+	attempts?: readonly WebhookDeliveryAttemptRow[],
+): Record<string, unknown> {
 	return compact({
 		id: row.id,
 		eventid: row.eventId,
@@ -48,5 +85,6 @@ export function serializeWebhookDelivery(row: WebhookDeliveryRow, webhookName: s
 		attempts: row.attempts,
 		responsestatus: row.responseStatus,
 		duration: row.durationMs,
+		attempt: attempts?.map(serializeWebhookDeliveryAttempt),
 	} satisfies Record<keyof typeof WEBHOOK_DELIVERY_FIELDS, unknown>);
 }

@@ -1,6 +1,6 @@
 import { and, eq, inArray, type SQL } from "drizzle-orm";
 import { invalidParam, permissionDenied } from "../../api/errors";
-import { webhookDeliveries, webhooks } from "../../db/schema";
+import { webhookDeliveries, webhookDeliveryAttempts, webhooks } from "../../db/schema";
 import { isRootAdmin } from "../../domain/access";
 import { defineCommand } from "../define";
 import { deliveryFilterParams, deliveryFilters } from "./delivery-filters";
@@ -39,7 +39,19 @@ export const deleteWebhookDelivery = defineCommand({
 			scope && inArray(webhookDeliveries.webhookId, deps.db.select({ id: webhooks.id }).from(webhooks).where(scope)),
 			...deliveryFilters(params),
 		];
-		await deps.db.delete(webhookDeliveries).where(and(...filters));
+		const where = and(...filters);
+		// The deliveries' attempts go with them, in the same transaction (no orphans).
+		await deps.db.batch([
+			deps.db
+				.delete(webhookDeliveryAttempts)
+				.where(
+					inArray(
+						webhookDeliveryAttempts.deliveryId,
+						deps.db.select({ id: webhookDeliveries.id }).from(webhookDeliveries).where(where),
+					),
+				),
+			deps.db.delete(webhookDeliveries).where(where),
+		]);
 		return { type: "success" };
 	},
 });

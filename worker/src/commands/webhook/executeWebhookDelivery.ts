@@ -12,7 +12,7 @@ import {
 	serializeWebhookDelivery,
 	WEBHOOK_DELIVERY_FIELDS,
 } from "../../api/serializers/webhook-delivery";
-import { events, webhookDeliveries } from "../../db/schema";
+import { events, webhookDeliveries, webhookDeliveryAttempts } from "../../db/schema";
 import { newUuid } from "../../lib/ids";
 import { deliveryHeaders, headerText, postOnce } from "../../webhooks/attempt";
 import { checkPayloadUrl } from "../../webhooks/egress";
@@ -87,9 +87,28 @@ export const executeWebhookDelivery = defineCommand({
 				startDate: start,
 				endDate: start + result.durationMs,
 			};
-			await deps.db.insert(webhookDeliveries).values(row);
+			const attempt = {
+				id: newUuid(),
+				deliveryId: id,
+				attempt: 1,
+				headers: row.headers,
+				responseStatus: row.responseStatus,
+				response: row.response,
+				durationMs: row.durationMs,
+				success: row.success,
+				startDate: row.startDate,
+				endDate: row.endDate,
+			};
+			await deps.db.batch([
+				deps.db.insert(webhookDeliveries).values(row),
+				deps.db.insert(webhookDeliveryAttempts).values(attempt),
+			]);
 			await pruneDeliveries(deps.db, webhook.id, deps.settings.int("webhook.deliveries.limit"));
-			return { type: "object", name: "webhookdelivery", value: serializeWebhookDelivery(row, webhook.name) };
+			return {
+				type: "object",
+				name: "webhookdelivery",
+				value: serializeWebhookDelivery(row, webhook.name, [attempt]),
+			};
 		}
 
 		const found = params.webhookid ? await managedWebhook(deps.db, caller, params.webhookid, "webhookid") : null;

@@ -1,7 +1,13 @@
-import { and, count, desc, eq, like, or, type SQL } from "drizzle-orm";
-import { serializeWebhookDelivery, WEBHOOK_DELIVERY_FIELDS } from "../../api/serializers/webhook-delivery";
+import { and, asc, count, desc, eq, like, or, type SQL } from "drizzle-orm";
+import {
+	serializeWebhookDelivery,
+	WEBHOOK_DELIVERY_FIELDS,
+	type WebhookDeliveryAttemptRow,
+} from "../../api/serializers/webhook-delivery";
+import type { Db } from "../../db/client";
+import { inIds } from "../../db/in-ids";
 import { scopeCondition } from "../../db/repos/scope";
-import { webhookDeliveries, webhooks } from "../../db/schema";
+import { webhookDeliveries, webhookDeliveryAttempts, webhooks } from "../../db/schema";
 import { defineCommand } from "../define";
 import { pageWindow, pagingParams } from "../list-params";
 import { p } from "../param-spec";
@@ -52,7 +58,30 @@ export const listWebhookDeliveries = defineCommand({
 				.leftJoin(webhooks, eq(webhooks.id, webhookDeliveries.webhookId))
 				.where(where),
 		]);
-		const items = rows.map(({ delivery, webhookName }) => serializeWebhookDelivery(delivery, webhookName));
+		const attempts = await attemptsOf(
+			deps.db,
+			rows.map((r) => r.delivery.id),
+		);
+		const items = rows.map(({ delivery, webhookName }) =>
+			serializeWebhookDelivery(delivery, webhookName, attempts.get(delivery.id) ?? []),
+		);
 		return { type: "list", name: "webhookdelivery", items, count: total?.n ?? 0 };
 	},
 });
+
+/** The attempts of a page's deliveries, oldest first, in one query (a page may exceed D1's 100 bound parameters). */
+async function attemptsOf(db: Db, deliveryIds: string[]): Promise<Map<string, WebhookDeliveryAttemptRow[]>> {
+	const byDelivery = new Map<string, WebhookDeliveryAttemptRow[]>();
+	if (deliveryIds.length === 0) return byDelivery;
+	const rows = await db
+		.select()
+		.from(webhookDeliveryAttempts)
+		.where(inIds(webhookDeliveryAttempts.deliveryId, deliveryIds))
+		.orderBy(asc(webhookDeliveryAttempts.deliveryId), asc(webhookDeliveryAttempts.attempt));
+	for (const row of rows) {
+		const list = byDelivery.get(row.deliveryId);
+		if (list) list.push(row);
+		else byDelivery.set(row.deliveryId, [row]);
+	}
+	return byDelivery;
+}
