@@ -1,5 +1,6 @@
 import { eq, inArray } from "drizzle-orm";
 import { eventInsert } from "../../db/events";
+import { accountCleanup } from "../../db/repos/owned-resources";
 import { accounts, sessions, users } from "../../db/schema";
 import { defineCommand } from "../define";
 import { p } from "../param-spec";
@@ -25,6 +26,7 @@ export const deleteAccount = defineCommand({
 				.set({ removed: now, apiKey: null, secretKeyEnc: null })
 				.where(eq(users.accountId, account.id)),
 			deps.db.update(accounts).set({ removed: now }).where(eq(accounts.id, account.id)),
+			...accountCleanup(deps.db, account.id),
 			eventInsert(deps.db, now, caller, {
 				type: "ACCOUNT.DELETE",
 				description: `Account ${account.name} deleted`,

@@ -1,7 +1,9 @@
 import { and, inArray, isNull } from "drizzle-orm";
 import { CsError, ERROR, permissionDenied } from "../../api/errors";
 import { eventInsert } from "../../db/events";
+import { inIds } from "../../db/in-ids";
 import { requireDomain, startsWith } from "../../db/repos/domains";
+import { domainCleanup } from "../../db/repos/owned-resources";
 import { accounts, domains, sessions, users } from "../../db/schema";
 import { canManageDomain, isRootAdmin } from "../../domain/access";
 import { defineCommand } from "../define";
@@ -31,7 +33,7 @@ export const deleteDomain = defineCommand({
 			await deps.db
 				.select({ id: accounts.id })
 				.from(accounts)
-				.where(and(inArray(accounts.domainId, domainIds), isNull(accounts.removed)))
+				.where(and(inIds(accounts.domainId, domainIds), isNull(accounts.removed)))
 		).map((a) => a.id);
 		if (!params.cleanup && (domainIds.length > 1 || accountIds.length > 0)) {
 			throw new CsError(
@@ -40,18 +42,19 @@ export const deleteDomain = defineCommand({
 			);
 		}
 		const now = deps.clock.now();
-		const removedUsers = deps.db.select({ id: users.id }).from(users).where(inArray(users.domainId, domainIds));
+		const removedUsers = deps.db.select({ id: users.id }).from(users).where(inIds(users.domainId, domainIds));
 		await deps.db.batch([
 			deps.db.delete(sessions).where(inArray(sessions.userId, removedUsers)),
 			deps.db
 				.update(users)
 				.set({ removed: now, apiKey: null, secretKeyEnc: null })
-				.where(and(inArray(users.domainId, domainIds), isNull(users.removed))),
+				.where(and(inIds(users.domainId, domainIds), isNull(users.removed))),
 			deps.db
 				.update(accounts)
 				.set({ removed: now })
-				.where(and(inArray(accounts.domainId, domainIds), isNull(accounts.removed))),
+				.where(and(inIds(accounts.domainId, domainIds), isNull(accounts.removed))),
 			deps.db.update(domains).set({ removed: now, state: "Inactive" }).where(subtree),
+			...domainCleanup(deps.db, domainIds),
 			eventInsert(deps.db, now, caller, {
 				type: "DOMAIN.DELETE",
 				description: `Domain ${domain.name} deleted${params.cleanup ? " with cleanup" : ""}`,

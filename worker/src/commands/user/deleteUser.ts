@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import { permissionDenied } from "../../api/errors";
 import { eventInsert } from "../../db/events";
+import { userCleanup } from "../../db/repos/owned-resources";
 import { sessions, users } from "../../db/schema";
 import { defineCommand } from "../define";
 import { p } from "../param-spec";
@@ -21,6 +22,7 @@ export const deleteUser = defineCommand({
 		await deps.db.batch([
 			deps.db.delete(sessions).where(eq(sessions.userId, user.id)),
 			deps.db.update(users).set({ removed: now, apiKey: null, secretKeyEnc: null }).where(eq(users.id, user.id)),
+			...userCleanup(deps.db, user.id),
 			eventInsert(deps.db, now, caller, {
 				type: "USER.DELETE",
 				description: `User ${user.username} deleted`,
