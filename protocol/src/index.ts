@@ -1,5 +1,11 @@
 /**
- * @module The wire contract between the Worker's ZoneRelay and the relay agents. The message
- * types arrive with the relay agent issue; the version is fixed here so both sides share it.
+ * @module The wire contract between the Worker's ZoneRelay and the relay agents: frame schemas for
+ * both directions, the command list, and the codec both sides run on every frame. Imports only zod.
  */
-export const PROTOCOL_VERSION = 1;
+export * from "./codec.ts";
+export * from "./commands.ts";
+export * from "./inventory.ts";
+export * from "./limits.ts";
+export * from "./to-agent.ts";
+export * from "./to-worker.ts";
+export { PROTOCOL_VERSION } from "./version.ts";

@@ -1,0 +1,62 @@
+/** @module Frames the Worker's ZoneRelay sends and the agent receives. */
+import { z } from "zod";
+import { COMMANDS, type CommandName } from "./commands.ts";
+import { epochMs, note, uuid, version } from "./common.ts";
+import { MAX_HEARTBEAT_MS } from "./limits.ts";
+
+/** The Worker's reply to `hello`: the session is open; send `pong` to every `ping`. */
+export const ReadyFrame = z.object({
+	type: z.literal("ready"),
+	v: version,
+	sessionId: uuid,
+	heartbeatMs: z.int().min(100).max(MAX_HEARTBEAT_MS),
+	serverTime: epochMs,
+});
+
+function commandFrame<N extends CommandName, A extends (typeof COMMANDS)[N]["args"]>(name: N, args: A) {
+	return z.object({
+		type: z.literal("command"),
+		v: version,
+		id: uuid,
+		name: z.literal(name),
+		args,
+		deadline: epochMs,
+	});
+}
+
+/**
+ * Work for the agent. `id` makes it idempotent: the same id again (a resend after a reconnect) gets
+ * the same answer, never a second run. Past `deadline` the Worker fails the job on its own.
+ */
+export const CommandFrame = z.discriminatedUnion("name", [
+	commandFrame("host.connect", COMMANDS["host.connect"].args),
+	commandFrame("host.refresh", COMMANDS["host.refresh"].args),
+	commandFrame("host.disconnect", COMMANDS["host.disconnect"].args),
+]);
+
+/** A heartbeat; the agent answers `pong`. It has no fields, so its text never changes. */
+export const PingFrame = z.object({ type: z.literal("ping"), v: version });
+
+/**
+ * Why the Worker ends a session. `revoked` is fatal: the agent must exit non-zero and not retry.
+ * `replaced`: another agent holds the zone; back off and retry as a standby. `protocol`: the agent
+ * sent something the Worker cannot accept (another version, garbage); back off and retry.
+ */
+export const CloseReason = z.enum(["revoked", "replaced", "protocol"]);
+export type CloseReason = z.infer<typeof CloseReason>;
+
+/** Sent just before the Worker closes the socket. */
+export const CloseFrame = z.object({ type: z.literal("close"), v: version, reason: CloseReason, text: note(256) });
+
+/** Every frame the Worker may send. */
+export const ToAgentFrame = z.discriminatedUnion("type", [ReadyFrame, CommandFrame, PingFrame, CloseFrame]);
+export type ToAgentFrame = z.infer<typeof ToAgentFrame>;
+export type ReadyFrame = z.infer<typeof ReadyFrame>;
+export type CommandFrame = z.infer<typeof CommandFrame>;
+export type PingFrame = z.infer<typeof PingFrame>;
+export type CloseFrame = z.infer<typeof CloseFrame>;
+
+/** Whether the agent must stop for good (exit non-zero) after this close. */
+export function isFatalClose(reason: CloseReason): boolean {
+	return reason === "revoked";
+}

@@ -1,0 +1,6 @@
+/**
+ * @module The protocol version. Every frame carries it as `v`; a peer on another version is refused
+ * (the Worker answers with `close { reason: "protocol" }`). Bump it when a field changes meaning or
+ * goes away; adding an optional field does not need a bump, because unknown fields are dropped.
+ */
+export const PROTOCOL_VERSION = 1;
