@@ -13,6 +13,7 @@ import type { AppEnv } from "./env";
 import { systemClock } from "./lib/clock";
 import { createSecretBox, type SecretBox } from "./lib/crypto";
 import { logError } from "./lib/log";
+import { enrollRelay } from "./relay/enroll";
 import { engineDeps } from "./webhooks/engine";
 import { publishAfterRequest } from "./webhooks/publisher";
 
@@ -53,6 +54,29 @@ app.onError((error, c) => {
 });
 
 app.get("/health", (c) => c.json({ ok: true }));
+
+/** Enrolment bodies are a token, a name and a public JWK: a few hundred bytes. */
+const MAX_ENROLL_BODY = 16 * 1024;
+
+// A relay agent trades its one-time enrolment token for its identity. The body (and so the token)
+// is never logged; failures answer {error} without details.
+app.post("/relay/v1/enroll", async (c) => {
+	const text = await c.req.text();
+	if (text.length > MAX_ENROLL_BODY) return c.json({ error: "The body is too large" }, 413);
+	let body: unknown;
+	try {
+		body = JSON.parse(text);
+	} catch {
+		return c.json({ error: "The body must be JSON" }, 400);
+	}
+	try {
+		const result = await enrollRelay(createDb(c.env.DB), body, systemClock.now());
+		return c.json(result.body, result.status);
+	} catch (error) {
+		logError(c.get("requestId"), "relay enrolment failed", error);
+		return c.json({ error: "Internal error, please contact your system administrator" }, 500);
+	}
+});
 
 app.on(["GET", "POST"], "/client/api", async (c) => {
 	const deps = await buildDeps(c.env);

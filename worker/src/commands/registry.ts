@@ -16,6 +16,7 @@ import { jobCommands } from "./job";
 import { networkCommands } from "./network";
 import { offeringCommands } from "./offering";
 import { podCommands } from "./pod";
+import { relayCommands } from "./relay";
 import { roleCommands } from "./role";
 import { storageCommands } from "./storage";
 import { tagCommands } from "./tag";
@@ -54,4 +55,5 @@ export const commands = buildRegistry([
 	capacityCommands,
 	tagCommands,
 	webhookCommands,
+	relayCommands,
 ]);

@@ -602,3 +602,58 @@ export const alerts = sqliteTable(
 		index("alerts_last_sent").on(t.lastSent),
 	],
 );
+
+/**
+ * One-time, zone-bound enrolment tokens for relay agents (createRelayEnrollmentToken). Only the
+ * token's SHA-256 is kept; `usedAt` is set once, by a compare-and-set, when a relay enrols with it.
+ */
+export const relayEnrollmentTokens = sqliteTable(
+	"relay_enrollment_tokens",
+	{
+		id: text().primaryKey(),
+		zoneId: text("zone_id").notNull(),
+		/** SHA-256 of the token, lower-case hex: the token itself is never stored. */
+		tokenHash: text("token_hash").notNull(),
+		created: integer().notNull(),
+		expires: integer().notNull(),
+		usedAt: integer("used_at"),
+		/** The user who created the token. */
+		createdBy: text("created_by").notNull(),
+	},
+	(t) => [
+		uniqueIndex("relay_enrollment_tokens_hash").on(t.tokenHash),
+		index("relay_enrollment_tokens_zone").on(t.zoneId),
+	],
+);
+
+/** An enrolled relay agent: its Ed25519 public key signs the JWT it presents on every connect. */
+export const relays = sqliteTable(
+	"relays",
+	{
+		id: text().primaryKey(),
+		zoneId: text("zone_id").notNull(),
+		name: text().notNull(),
+		/** The Ed25519 public key as a JWK, JSON text ({kty, crv, x} only). */
+		publicKeyJwk: text("public_key_jwk").notNull(),
+		/** Enabled or Revoked (deleteRelay). */
+		state: text().notNull().default("Enabled"),
+		created: integer().notNull(),
+		/** The enrolment token it used. */
+		enrolledFrom: text("enrolled_from").notNull(),
+		lastSeen: integer("last_seen"),
+		revoked: integer(),
+	},
+	(t) => [index("relays_zone").on(t.zoneId, t.created)],
+);
+
+/** JWT ids a relay has presented, kept until the JWT expires, so a JWT is accepted only once. */
+export const relayJwtIds = sqliteTable(
+	"relay_jwt_ids",
+	{
+		relayId: text("relay_id").notNull(),
+		jti: text().notNull(),
+		/** The JWT's `exp`, epoch milliseconds: the row may go after that. */
+		expires: integer().notNull(),
+	},
+	(t) => [uniqueIndex("relay_jwt_ids_relay_jti").on(t.relayId, t.jti), index("relay_jwt_ids_expires").on(t.expires)],
+);
