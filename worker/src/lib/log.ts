@@ -1,6 +1,17 @@
 /** @module The one logger: JSON lines with a request id; callers never pass parameters or secrets. */
 
+/**
+ * drizzle's "Failed query" errors append the statement's bound values (`params: …`), which may
+ * hold password hashes, encrypted keys or URLs with tokens: they never reach a log line.
+ */
+export function redact(text: string): string {
+	return text.replace(/params: .*/g, "params: [redacted]");
+}
+
 export function logError(requestId: string, message: string, error: unknown): void {
-	const detail = error instanceof Error ? { name: error.name, stack: error.stack } : { error };
+	const detail =
+		error instanceof Error
+			? { name: error.name, stack: redact(error.stack ?? error.message) }
+			: { error: redact(String(error)) };
 	console.error(JSON.stringify({ level: "error", requestId, message, ...detail }));
 }
