@@ -4,24 +4,13 @@
  * per row). Joined reads use Promise.all, never db.batch (drizzle-orm#6038).
  */
 import { and, asc, count, eq, inArray, type SQL, sql } from "drizzle-orm";
-import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { type ClusterContext, type ClusterRow, type HostSums, serializeCluster } from "../../api/serializers/cluster";
 import type { Db } from "../../db/client";
 import { tagFilter } from "../../db/repos/tags";
 import { clusters, hosts, pods, zones } from "../../db/schema";
+import { containsText, eqNoCase } from "../../db/text-match";
 import { pagingParams } from "../list-params";
 import { type ParsedParams, p } from "../param-spec";
-
-/** `column = value`, ignoring case (CloudStack's MySQL collation is case-insensitive). */
-export function eqNoCase(column: SQLiteColumn, value: string): SQL {
-	return sql`${column} = ${value} COLLATE NOCASE`;
-}
-
-/** LIKE with the user's text taken literally (no `%`/`_` wildcards of their own). */
-export function containsText(column: SQLiteColumn, text: string): SQL {
-	const escaped = text.replace(/[\\%_]/g, (c) => `\\${c}`);
-	return sql`${column} LIKE ${`%${escaped}%`} ESCAPE '\\'`;
-}
 
 export const clusterListParams = {
 	id: p.uuid("lists clusters by the cluster ID", { related: "listClusters" }),

@@ -1,9 +1,9 @@
 import { and, eq, like, not, or, type SQL, sql } from "drizzle-orm";
-import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { hasFreeGuestIp, NETWORK_FIELDS, serializeNetworks } from "../../api/serializers/network";
 import { listPage } from "../../db/repos/list-page";
 import { tagFilter } from "../../db/repos/tags";
 import { networks } from "../../db/schema";
+import { eqNoCase } from "../../db/text-match";
 import { defineCommand } from "../define";
 import { pageWindow, pagingParams } from "../list-params";
 import { p } from "../param-spec";
@@ -11,7 +11,6 @@ import { normaliseVlan } from "./ip-range";
 import { networkVisibility } from "./network-access";
 
 /** Case-insensitive equality, as CloudStack's string filters compare. */
-const sameText = (column: SQLiteColumn, value: string) => sql`lower(${column}) = lower(${value})`;
 const NOTHING = sql`0`;
 
 export const listNetworks = defineCommand({
@@ -54,11 +53,11 @@ export const listNetworks = defineCommand({
 		const scope = { ...params, listall: params.listall || params.id !== undefined };
 		const filters: (SQL | undefined)[] = [await networkVisibility(deps.db, caller, scope)];
 		if (params.id) filters.push(eq(networks.id, params.id));
-		if (params.name) filters.push(sameText(networks.name, params.name));
+		if (params.name) filters.push(eqNoCase(networks.name, params.name));
 		if (params.zoneid) filters.push(eq(networks.zoneId, params.zoneid));
-		if (params.type && params.type.toLowerCase() !== "all") filters.push(sameText(networks.guestType, params.type));
-		if (params.acltype) filters.push(sameText(networks.aclType, params.acltype));
-		if (params.traffictype) filters.push(sameText(networks.trafficType, params.traffictype));
+		if (params.type && params.type.toLowerCase() !== "all") filters.push(eqNoCase(networks.guestType, params.type));
+		if (params.acltype) filters.push(eqNoCase(networks.aclType, params.acltype));
+		if (params.traffictype) filters.push(eqNoCase(networks.trafficType, params.traffictype));
 		if (params.networkofferingid) filters.push(eq(networks.networkOfferingId, params.networkofferingid));
 		// Nothing here is a system network, needs a restart, belongs to a VPC or lacks IP ranges.
 		if (params.issystem === true || params.restartrequired === true || params.forvpc === true || params.vpcid) {

@@ -4,10 +4,10 @@ import { allocationState } from "../../db/repos/inventory";
 import { listPage } from "../../db/repos/list-page";
 import { tagFilter } from "../../db/repos/tags";
 import { pods } from "../../db/schema";
+import { eqNoCase } from "../../db/text-match";
 import { defineCommand } from "../define";
 import { pageWindow, pagingParams } from "../list-params";
 import { p } from "../param-spec";
-import { equalsIgnoringCase } from "../zone/zone-rules";
 
 export const listPods = defineCommand({
 	name: "listPods",
@@ -29,7 +29,7 @@ export const listPods = defineCommand({
 		const window = pageWindow(params, deps.settings);
 		const filters: (SQL | undefined)[] = [tagFilter(deps.db, "Pod", pods.id, params.tags)];
 		if (params.id) filters.push(eq(pods.id, params.id));
-		if (params.name) filters.push(equalsIgnoringCase(pods.name, params.name));
+		if (params.name) filters.push(eqNoCase(pods.name, params.name));
 		if (params.zoneid) filters.push(eq(pods.zoneId, params.zoneid));
 		if (params.allocationstate) {
 			filters.push(eq(pods.allocationState, allocationState(params.allocationstate, "Enabled")));

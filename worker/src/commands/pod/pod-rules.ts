@@ -9,8 +9,8 @@ import { CsError, ERROR } from "../../api/errors";
 import type { Db } from "../../db/client";
 import type { PodRow } from "../../db/repos/inventory";
 import { pods } from "../../db/schema";
+import { eqNoCase } from "../../db/text-match";
 import { formatIpv4, inRange, netmaskBits, networkOf, parseIpv4, rangesOverlap, sameSubnet } from "../../domain/ipv4";
-import { equalsIgnoringCase } from "../zone/zone-rules";
 
 export interface PodNetwork {
 	gateway: string;
@@ -95,7 +95,7 @@ export async function assertPodNameFree(
 	name: string,
 	exceptPodId?: string,
 ): Promise<void> {
-	const filters: (SQL | undefined)[] = [eq(pods.zoneId, zone.id), equalsIgnoringCase(pods.name, name)];
+	const filters: (SQL | undefined)[] = [eq(pods.zoneId, zone.id), eqNoCase(pods.name, name)];
 	if (exceptPodId) filters.push(ne(pods.id, exceptPodId));
 	const clash = await db
 		.select({ id: pods.id })

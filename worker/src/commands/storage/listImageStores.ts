@@ -2,7 +2,7 @@ import { and, eq, inArray, or, type SQL } from "drizzle-orm";
 import { IMAGE_STORE_FIELDS } from "../../api/serializers/image-store";
 import { tagFilter } from "../../db/repos/tags";
 import { imageStores } from "../../db/schema";
-import { containsText, eqNoCase } from "../cluster/cluster-view";
+import { containsText, eqNoCase } from "../../db/text-match";
 import { defineCommand } from "../define";
 import { pageWindow, pagingParams } from "../list-params";
 import { p } from "../param-spec";

@@ -1,9 +1,9 @@
-import { and, eq, inArray, like, or, type SQL, sql } from "drizzle-orm";
-import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
+import { and, eq, inArray, like, or, type SQL } from "drizzle-orm";
 import { CsError, ERROR, invalidParam } from "../../api/errors";
 import { STORAGE_POOL_FIELDS } from "../../api/serializers/storage-pool";
 import { tagFilter } from "../../db/repos/tags";
 import { hosts, storagePools } from "../../db/schema";
+import { eqNoCase } from "../../db/text-match";
 import { isUuid } from "../../lib/ids";
 import { defineCommand } from "../define";
 import { pageWindow, pagingParams } from "../list-params";
@@ -11,11 +11,6 @@ import { p } from "../param-spec";
 import { poolPage } from "./pool-views";
 
 const SCOPES = ["CLUSTER", "ZONE", "HOST"];
-
-/** Case-insensitive equality on a text column (CloudStack's MySQL collation compares that way). */
-function equalsIgnoringCase(column: SQLiteColumn, value: string): SQL {
-	return sql`lower(${column}) = ${value.trim().toLowerCase()}`;
-}
 
 export const listStoragePools = defineCommand({
 	name: "listStoragePools",
@@ -51,7 +46,7 @@ export const listStoragePools = defineCommand({
 			if (bad !== undefined) throw invalidParam("ids", bad);
 			filters.push(inArray(storagePools.id, ids.length ? ids : [""]));
 		}
-		if (params.name) filters.push(equalsIgnoringCase(storagePools.name, params.name));
+		if (params.name) filters.push(eqNoCase(storagePools.name, params.name.trim()));
 		if (params.zoneid) filters.push(eq(storagePools.zoneId, params.zoneid));
 		if (params.podid) filters.push(eq(storagePools.podId, params.podid));
 		if (params.clusterid) filters.push(eq(storagePools.clusterId, params.clusterid));
@@ -65,7 +60,7 @@ export const listStoragePools = defineCommand({
 				),
 			);
 		}
-		if (params.ipaddress) filters.push(equalsIgnoringCase(storagePools.host, params.ipaddress));
+		if (params.ipaddress) filters.push(eqNoCase(storagePools.host, params.ipaddress.trim()));
 		if (params.path) filters.push(eq(storagePools.path, params.path.trim().replace(/(.)\/+$/, "$1")));
 		if (params.scope) {
 			const scope = params.scope.trim().toUpperCase();
@@ -74,7 +69,7 @@ export const listStoragePools = defineCommand({
 			}
 			filters.push(eq(storagePools.scope, scope));
 		}
-		if (params.status) filters.push(equalsIgnoringCase(storagePools.state, params.status));
+		if (params.status) filters.push(eqNoCase(storagePools.state, params.status.trim()));
 		if (params.keyword) filters.push(like(storagePools.name, `%${params.keyword}%`));
 		filters.push(tagFilter(deps.db, "Storage", storagePools.id, params.tags));
 		const { items, count } = await poolPage(deps.db, and(...filters), window);

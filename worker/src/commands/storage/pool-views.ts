@@ -3,11 +3,12 @@
  * its zone/pod/cluster names joined in the same query and its total counted concurrently (not a
  * `db.batch`: drizzle shifts joined columns that share a name inside batches, drizzle-orm#6038).
  */
-import { and, asc, count, eq, inArray, ne, type SQL, sql } from "drizzle-orm";
+import { and, asc, count, eq, inArray, ne, type SQL } from "drizzle-orm";
 import { CsError, ERROR, invalidParam } from "../../api/errors";
 import { type StoragePoolRow, serializeStoragePool } from "../../api/serializers/storage-pool";
 import type { Db } from "../../db/client";
 import { clusters, pods, storagePools, zones } from "../../db/schema";
+import { eqNoCase } from "../../db/text-match";
 
 export interface Window {
 	limit: number;
@@ -70,7 +71,7 @@ export async function refuseDuplicateName(db: Db, zoneId: string, name: string, 
 		.where(
 			and(
 				eq(storagePools.zoneId, zoneId),
-				sql`lower(${storagePools.name}) = ${name.toLowerCase()}`,
+				eqNoCase(storagePools.name, name),
 				exceptId ? ne(storagePools.id, exceptId) : undefined,
 			),
 		)

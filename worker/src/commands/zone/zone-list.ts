@@ -13,12 +13,12 @@ import type { ZoneRow } from "../../db/repos/inventory";
 import { listPage } from "../../db/repos/list-page";
 import { tagFilter } from "../../db/repos/tags";
 import { domains, zones } from "../../db/schema";
+import { eqNoCase } from "../../db/text-match";
 import { type Caller, isDomainScopedAdmin } from "../../domain/access";
 import type { Settings } from "../../domain/settings";
 import { isUuid } from "../../lib/ids";
 import { pageWindow, pagingParams } from "../list-params";
 import { type MapEntries, p } from "../param-spec";
-import { equalsIgnoringCase } from "./zone-rules";
 
 export const zoneListParams = {
 	id: p.uuid("the ID of the zone", { related: "listZones" }),
@@ -97,8 +97,8 @@ export async function listZoneRows(
 				params.ids.map((id) => id.toLowerCase()),
 			),
 		);
-	if (params.name) filters.push(equalsIgnoringCase(zones.name, params.name));
-	if (params.networktype) filters.push(equalsIgnoringCase(zones.networkType, params.networktype));
+	if (params.name) filters.push(eqNoCase(zones.name, params.name));
+	if (params.networktype) filters.push(eqNoCase(zones.networkType, params.networktype));
 	if (params.domainid) filters.push(eq(zones.domainId, params.domainid));
 	if (params.keyword) {
 		filters.push(or(like(zones.name, `%${params.keyword}%`), like(zones.description, `%${params.keyword}%`)));

@@ -3,11 +3,11 @@
  * checkZoneParameters): network type, DNS addresses, guest CIDR, network domain, unique name.
  * Every failure is CloudStack's 431 with its own wording.
  */
-import { and, ne, type SQL, sql } from "drizzle-orm";
-import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
+import { and, ne } from "drizzle-orm";
 import { CsError, ERROR } from "../../api/errors";
 import type { Db } from "../../db/client";
 import { zones } from "../../db/schema";
+import { eqNoCase } from "../../db/text-match";
 import { networkOf, parseCidr, parseIpv4 } from "../../domain/ipv4";
 import { isValidNetworkDomain } from "../../domain/names";
 
@@ -103,17 +103,12 @@ export function networkDomainSetting(value: string | undefined): string | null |
 	return text;
 }
 
-/** `column` equals `value` ignoring case (CloudStack's MySQL collation compares names that way). */
-export function equalsIgnoringCase(column: SQLiteColumn, value: string): SQL {
-	return sql`lower(${column}) = lower(${value})`;
-}
-
 /** 431 when another zone already has this name (ignoring case); `exceptId` is the zone being renamed. */
 export async function assertZoneNameFree(db: Db, name: string, exceptId?: string): Promise<void> {
 	const clash = await db
 		.select({ id: zones.id })
 		.from(zones)
-		.where(and(equalsIgnoringCase(zones.name, name), exceptId ? ne(zones.id, exceptId) : undefined))
+		.where(and(eqNoCase(zones.name, name), exceptId ? ne(zones.id, exceptId) : undefined))
 		.get();
 	if (clash) throw invalid("A zone with that name already exists. Please specify a unique zone name.");
 }
