@@ -11,19 +11,13 @@ import { takeEventsPending } from "./db/events";
 import { invalidateSettings, loadSettings } from "./db/settings";
 import type { AppEnv } from "./env";
 import { systemClock } from "./lib/clock";
-import { createSecretBox, type SecretBox } from "./lib/crypto";
+import { secretBoxFor } from "./lib/crypto";
 import { logError } from "./lib/log";
 import { enrollRelay } from "./relay/enroll";
 import { engineDeps } from "./webhooks/engine";
 import { publishAfterRequest } from "./webhooks/publisher";
 
 let bootstrapped: Promise<void> | null = null;
-let secretBox: { kek: string; box: SecretBox } | null = null;
-
-function secrets(kek: string): SecretBox {
-	if (secretBox?.kek !== kek) secretBox = { kek, box: createSecretBox(kek) };
-	return secretBox.box;
-}
 
 async function buildDeps(env: Env): Promise<Deps> {
 	const db = createDb(env.DB);
@@ -36,7 +30,7 @@ async function buildDeps(env: Env): Promise<Deps> {
 	return {
 		db,
 		clock: systemClock,
-		secrets: secrets(env.SECRET_KEK),
+		secrets: secretBoxFor(env.SECRET_KEK),
 		settings: await loadSettings(db, now),
 		invalidateSettings,
 	};

@@ -53,3 +53,11 @@ export function createSecretBox(keyBase64: string): SecretBox {
 		},
 	};
 }
+
+let cachedBox: { keyBase64: string; box: SecretBox } | null = null;
+
+/** The SecretBox for `keyBase64`, built once per isolate (the key import is not free). */
+export function secretBoxFor(keyBase64: string): SecretBox {
+	if (cachedBox?.keyBase64 !== keyBase64) cachedBox = { keyBase64, box: createSecretBox(keyBase64) };
+	return cachedBox.box;
+}

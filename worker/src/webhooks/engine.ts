@@ -6,7 +6,7 @@
 import { createDb, type Db } from "../db/client";
 import { loadSettings } from "../db/settings";
 import type { Settings } from "../domain/settings";
-import { createSecretBox, type SecretBox } from "../lib/crypto";
+import { type SecretBox, secretBoxFor } from "../lib/crypto";
 
 /** One queue message per delivery attempt to schedule; the consumer reads the rest from D1. */
 export interface DeliveryMessage {
@@ -24,17 +24,14 @@ export interface EngineDeps {
 	random(): number;
 }
 
-let box: { kek: string; box: SecretBox } | null = null;
-
 export async function engineDeps(env: Env): Promise<EngineDeps> {
-	if (box?.kek !== env.SECRET_KEK) box = { kek: env.SECRET_KEK, box: createSecretBox(env.SECRET_KEK) };
 	const db = createDb(env.DB);
 	return {
 		d1: env.DB,
 		db,
 		queue: env.WEBHOOK_DELIVERIES as Queue<DeliveryMessage>,
 		settings: await loadSettings(db, Date.now()),
-		secrets: box.box,
+		secrets: secretBoxFor(env.SECRET_KEK),
 		now: () => Date.now(),
 		random: () => Math.random(),
 	};
