@@ -2,6 +2,7 @@
 import type { FieldTable } from "../../commands/types";
 import type { diskOfferings } from "../../db/schema";
 import { compact, csDate } from "./format";
+import { OFFERING_SCOPE_FIELDS, type OfferingScopeRefs, offeringScope } from "./offering";
 
 export const DISK_OFFERING_FIELDS = {
 	id: ["string", "unique ID of the disk offering"],
@@ -17,22 +18,7 @@ export const DISK_OFFERING_FIELDS = {
 	tags: ["string", "the tags for the disk offering"],
 	storagetype: ["string", "the storage type for this disk offering"],
 	provisioningtype: ["string", "provisioning type used to create volumes. Valid values are thin, sparse, fat."],
-	domainid: [
-		"string",
-		"the domain ID(s) this disk offering belongs to. Ignore this information as it is not currently applicable.",
-	],
-	domain: [
-		"string",
-		"the domain name(s) this disk offering belongs to. Ignore this information as it is not currently applicable.",
-	],
-	zoneid: [
-		"string",
-		"the zone ID(s) this disk offering belongs to. Ignore this information as it is not currently applicable.",
-	],
-	zone: [
-		"string",
-		"the zone name(s) this disk offering belongs to. Ignore this information as it is not currently applicable.",
-	],
+	...OFFERING_SCOPE_FIELDS,
 	displayoffering: ["boolean", "whether to display the offering to the end user or not."],
 	disksizestrictness: [
 		"boolean",
@@ -44,10 +30,7 @@ export const DISK_OFFERING_FIELDS = {
 
 type DiskOfferingRow = typeof diskOfferings.$inferSelect;
 
-export interface DiskOfferingRefs {
-	domains: { ids: string | undefined; names: string | undefined };
-	zones: { ids: string | undefined; names: string | undefined };
-}
+export type DiskOfferingRefs = OfferingScopeRefs;
 
 export function serializeDiskOffering(row: DiskOfferingRow, refs: DiskOfferingRefs): Record<string, unknown> {
 	return compact({
@@ -64,10 +47,7 @@ export function serializeDiskOffering(row: DiskOfferingRow, refs: DiskOfferingRe
 		tags: row.tags,
 		storagetype: row.storageType,
 		provisioningtype: row.provisioningType,
-		domainid: refs.domains.ids,
-		domain: refs.domains.names,
-		zoneid: refs.zones.ids,
-		zone: refs.zones.names,
+		...offeringScope(refs),
 		displayoffering: row.displayOffering,
 		disksizestrictness: false,
 		encrypt: row.encrypt,

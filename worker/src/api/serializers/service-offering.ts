@@ -2,6 +2,7 @@
 import type { FieldTable } from "../../commands/types";
 import type { serviceOfferings } from "../../db/schema";
 import { compact, csDate } from "./format";
+import { OFFERING_SCOPE_FIELDS, type OfferingScopeRefs, offeringScope } from "./offering";
 
 export const SERVICE_OFFERING_FIELDS = {
 	id: ["string", "the id of the service offering"],
@@ -21,22 +22,7 @@ export const SERVICE_OFFERING_FIELDS = {
 		"true if the vm needs to be volatile, i.e., on every reboot of vm from API root disk is discarded and creates a new root disk",
 	],
 	storagetags: ["string", "the tags for the service offering"],
-	domainid: [
-		"string",
-		"the domain ID(s) this disk offering belongs to. Ignore this information as it is not currently applicable.",
-	],
-	domain: [
-		"string",
-		"the domain name(s) this disk offering belongs to. Ignore this information as it is not currently applicable.",
-	],
-	zoneid: [
-		"string",
-		"the zone ID(s) this disk offering belongs to. Ignore this information as it is not currently applicable.",
-	],
-	zone: [
-		"string",
-		"the zone name(s) this disk offering belongs to. Ignore this information as it is not currently applicable.",
-	],
+	...OFFERING_SCOPE_FIELDS,
 	hosttags: ["string", "the host tag for the service offering"],
 	issystem: ["boolean", "is this a system vm offering"],
 	defaultuse: ["boolean", "is this a default system vm offering"],
@@ -61,9 +47,7 @@ export const SERVICE_OFFERING_FIELDS = {
 
 type ServiceOfferingRow = typeof serviceOfferings.$inferSelect;
 
-export interface ServiceOfferingRefs {
-	domains: { ids: string | undefined; names: string | undefined };
-	zones: { ids: string | undefined; names: string | undefined };
+export interface ServiceOfferingRefs extends OfferingScopeRefs {
 	diskOffering: { name: string; displayText: string } | undefined;
 }
 
@@ -95,10 +79,7 @@ export function serializeServiceOffering(row: ServiceOfferingRow, refs: ServiceO
 		limitcpuuse: row.limitCpuUse,
 		isvolatile: row.isVolatile,
 		storagetags: row.storageTags,
-		domainid: refs.domains.ids,
-		domain: refs.domains.names,
-		zoneid: refs.zones.ids,
-		zone: refs.zones.names,
+		...offeringScope(refs),
 		hosttags: row.hostTags,
 		issystem: row.isSystem,
 		defaultuse: false,

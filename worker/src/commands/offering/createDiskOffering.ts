@@ -1,19 +1,12 @@
 import { CsError, ERROR } from "../../api/errors";
 import { DISK_OFFERING_FIELDS } from "../../api/serializers/disk-offering";
-import { eventInsert } from "../../db/events";
-import { diskOfferings } from "../../db/schema";
+import type { diskOfferings } from "../../db/schema";
 import { newUuid } from "../../lib/ids";
 import { defineCommand } from "../define";
 import { p } from "../param-spec";
 import { diskOfferingResponse } from "./disk-offering-view";
-import {
-	assertMayManage,
-	joinIds,
-	parseProvisioningType,
-	parseStorageType,
-	resolveDomains,
-	resolveZones,
-} from "./offering-rules";
+import { DISK_OFFERING, insertOffering, newOfferingScope } from "./offering-lifecycle";
+import { parseProvisioningType, parseStorageType } from "./offering-rules";
 
 /** CloudStack's `storage.max.volume.size` default: the largest disk an offering may define, in GB. */
 export const MAX_DISK_SIZE_GB = 2000;
@@ -90,9 +83,7 @@ export const createDiskOffering = defineCommand({
 		const iopsValues = iops(params);
 		const storageType = parseStorageType(params.storagetype);
 		const provisioningType = parseProvisioningType(params.provisioningtype);
-		const domainRows = await resolveDomains(deps.db, params.domainid ?? []);
-		const zoneIds = await resolveZones(deps.db, params.zoneid ?? []);
-		assertMayManage(caller, domainRows, "create", "disk offering");
+		const scope = await newOfferingScope(DISK_OFFERING, { deps, caller }, params);
 
 		const now = deps.clock.now();
 		const row: typeof diskOfferings.$inferSelect = {
@@ -107,24 +98,14 @@ export const createDiskOffering = defineCommand({
 			...iopsValues,
 			encrypt: params.encrypt ?? false,
 			displayOffering: params.displayoffering ?? true,
-			domainIds: joinIds(domainRows.map((d) => d.id)),
-			zoneIds: joinIds(zoneIds),
+			...scope,
 			computeOnly: false,
 			sortKey: 0,
 			state: "Active",
 			created: now,
 			removed: null,
 		};
-		await deps.db.batch([
-			deps.db.insert(diskOfferings).values(row),
-			eventInsert(deps.db, now, caller, {
-				type: "DISK.OFFERING.CREATE",
-				description: `Disk offering ${name} created`,
-				resourceType: "DiskOffering",
-				resourceId: row.id,
-				resourceName: name,
-			}),
-		]);
+		await insertOffering(DISK_OFFERING, { deps, caller }, now, row);
 		return { type: "object", name: "diskoffering", value: await diskOfferingResponse(deps.db, row) };
 	},
 });

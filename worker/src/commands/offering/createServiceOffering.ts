@@ -1,19 +1,12 @@
 import { CsError, ERROR } from "../../api/errors";
 import { SERVICE_OFFERING_FIELDS } from "../../api/serializers/service-offering";
-import { eventInsert } from "../../db/events";
-import { serviceOfferings } from "../../db/schema";
+import type { serviceOfferings } from "../../db/schema";
 import { newUuid } from "../../lib/ids";
 import { defineCommand } from "../define";
 import { p } from "../param-spec";
 import { requireDiskOffering } from "./disk-offering-view";
-import {
-	assertMayManage,
-	joinIds,
-	parseProvisioningType,
-	parseStorageType,
-	resolveDomains,
-	resolveZones,
-} from "./offering-rules";
+import { insertOffering, newOfferingScope, SERVICE_OFFERING } from "./offering-lifecycle";
+import { parseProvisioningType, parseStorageType } from "./offering-rules";
 import { serviceOfferingResponse } from "./service-offering-view";
 
 const INT_MAX = 2 ** 31 - 1;
@@ -132,9 +125,7 @@ export const createServiceOffering = defineCommand({
 				throw new CsError(ERROR.paramError, `Disk offering ${disk.id} is Inactive and cannot be used`);
 			}
 		}
-		const domainRows = await resolveDomains(deps.db, params.domainid ?? []);
-		const zoneIds = await resolveZones(deps.db, params.zoneid ?? []);
-		assertMayManage(caller, domainRows, "create", "service offering");
+		const scope = await newOfferingScope(SERVICE_OFFERING, { deps, caller }, params);
 
 		const now = deps.clock.now();
 		const row: typeof serviceOfferings.$inferSelect = {
@@ -158,8 +149,7 @@ export const createServiceOffering = defineCommand({
 			hostTags: params.hosttags?.trim() || null,
 			rootDiskSize: params.rootdisksize ?? null,
 			diskOfferingId: params.diskofferingid ?? null,
-			domainIds: joinIds(domainRows.map((d) => d.id)),
-			zoneIds: joinIds(zoneIds),
+			...scope,
 			isSystem: false,
 			systemVmType: null,
 			dynamicScalingEnabled: params.dynamicscalingenabled ?? true,
@@ -168,16 +158,7 @@ export const createServiceOffering = defineCommand({
 			created: now,
 			removed: null,
 		};
-		await deps.db.batch([
-			deps.db.insert(serviceOfferings).values(row),
-			eventInsert(deps.db, now, caller, {
-				type: "SERVICE.OFFERING.CREATE",
-				description: `Service offering ${name} created`,
-				resourceType: "ServiceOffering",
-				resourceId: row.id,
-				resourceName: name,
-			}),
-		]);
+		await insertOffering(SERVICE_OFFERING, { deps, caller }, now, row);
 		return { type: "object", name: "serviceoffering", value: await serviceOfferingResponse(deps.db, row) };
 	},
 });

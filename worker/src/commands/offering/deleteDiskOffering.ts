@@ -1,12 +1,7 @@
-import { eq } from "drizzle-orm";
-import { eventInsert } from "../../db/events";
-import { deleteTagsOf } from "../../db/repos/tags";
-import { diskOfferings } from "../../db/schema";
 import { defineCommand } from "../define";
 import { p } from "../param-spec";
 import { requireDiskOffering } from "./disk-offering-view";
-import { diskOfferingInUse } from "./in-use";
-import { assertMayManage, domainsOf } from "./offering-rules";
+import { DISK_OFFERING, deleteOffering } from "./offering-lifecycle";
 
 export const deleteDiskOffering = defineCommand({
 	name: "deleteDiskOffering",
@@ -23,29 +18,7 @@ export const deleteDiskOffering = defineCommand({
 	},
 	related: ["listDiskOfferings", "createDiskOffering"],
 	async handle({ params, deps, caller }) {
-		const offering = await requireDiskOffering(deps.db, params.id);
-		assertMayManage(caller, await domainsOf(deps.db, offering.domainIds), "delete", "disk offering");
-		const inUse = await diskOfferingInUse(deps.db, offering.id);
-		const now = deps.clock.now();
-		const event = eventInsert(deps.db, now, caller, {
-			type: "DISK.OFFERING.DELETE",
-			description: inUse
-				? `Disk offering ${offering.name} is in use: deactivated instead of deleted`
-				: `Disk offering ${offering.name} deleted`,
-			resourceType: "DiskOffering",
-			resourceId: offering.id,
-			resourceName: offering.name,
-		});
-		const where = eq(diskOfferings.id, offering.id);
-		if (inUse) {
-			await deps.db.batch([deps.db.update(diskOfferings).set({ state: "Inactive" }).where(where), event]);
-		} else {
-			await deps.db.batch([
-				deps.db.update(diskOfferings).set({ state: "Inactive", removed: now }).where(where),
-				deleteTagsOf(deps.db, "DiskOffering", offering.id),
-				event,
-			]);
-		}
+		await deleteOffering(DISK_OFFERING, { deps, caller }, await requireDiskOffering(deps.db, params.id));
 		return { type: "success" };
 	},
 });

@@ -1,11 +1,6 @@
-import { eq } from "drizzle-orm";
-import { eventInsert } from "../../db/events";
-import { deleteTagsOf } from "../../db/repos/tags";
-import { serviceOfferings } from "../../db/schema";
 import { defineCommand } from "../define";
 import { p } from "../param-spec";
-import { serviceOfferingInUse } from "./in-use";
-import { assertMayManage, domainsOf } from "./offering-rules";
+import { deleteOffering, SERVICE_OFFERING } from "./offering-lifecycle";
 import { requireServiceOffering } from "./service-offering-view";
 
 export const deleteServiceOffering = defineCommand({
@@ -23,29 +18,7 @@ export const deleteServiceOffering = defineCommand({
 	},
 	related: ["listServiceOfferings", "createServiceOffering"],
 	async handle({ params, deps, caller }) {
-		const offering = await requireServiceOffering(deps.db, params.id);
-		assertMayManage(caller, await domainsOf(deps.db, offering.domainIds), "delete", "service offering");
-		const inUse = await serviceOfferingInUse(deps.db, offering.id);
-		const now = deps.clock.now();
-		const event = eventInsert(deps.db, now, caller, {
-			type: "SERVICE.OFFERING.DELETE",
-			description: inUse
-				? `Service offering ${offering.name} is in use: deactivated instead of deleted`
-				: `Service offering ${offering.name} deleted`,
-			resourceType: "ServiceOffering",
-			resourceId: offering.id,
-			resourceName: offering.name,
-		});
-		const where = eq(serviceOfferings.id, offering.id);
-		if (inUse) {
-			await deps.db.batch([deps.db.update(serviceOfferings).set({ state: "Inactive" }).where(where), event]);
-		} else {
-			await deps.db.batch([
-				deps.db.update(serviceOfferings).set({ state: "Inactive", removed: now }).where(where),
-				deleteTagsOf(deps.db, "ServiceOffering", offering.id),
-				event,
-			]);
-		}
+		await deleteOffering(SERVICE_OFFERING, { deps, caller }, await requireServiceOffering(deps.db, params.id));
 		return { type: "success" };
 	},
 });

@@ -1,20 +1,8 @@
-import { eq } from "drizzle-orm";
-import { CsError, ERROR } from "../../api/errors";
 import { DISK_OFFERING_FIELDS } from "../../api/serializers/disk-offering";
-import { eventInsert } from "../../db/events";
-import { diskOfferings } from "../../db/schema";
 import { defineCommand } from "../define";
 import { p } from "../param-spec";
-import { diskOfferingResponse, requireDiskOffering } from "./disk-offering-view";
-import {
-	assertMayManage,
-	domainsOf,
-	joinIds,
-	parseOfferingState,
-	resolveDomains,
-	resolveZones,
-	updateList,
-} from "./offering-rules";
+import { type DiskOfferingRow, diskOfferingResponse, requireDiskOffering } from "./disk-offering-view";
+import { DISK_OFFERING, updateOffering } from "./offering-lifecycle";
 
 export const updateDiskOffering = defineCommand({
 	name: "updateDiskOffering",
@@ -46,40 +34,10 @@ export const updateDiskOffering = defineCommand({
 	related: ["listDiskOfferings", "createDiskOffering"],
 	async handle({ params, deps, caller }) {
 		const offering = await requireDiskOffering(deps.db, params.id);
-		const changes: Partial<typeof diskOfferings.$inferInsert> = {};
-		if (params.name !== undefined) {
-			const name = params.name.trim();
-			if (name === "") throw new CsError(ERROR.paramError, "The disk offering name must not be empty");
-			changes.name = name;
-		}
-		if (params.displaytext !== undefined && params.displaytext.trim() !== "") changes.displayText = params.displaytext;
-		if (params.sortkey !== undefined) changes.sortKey = params.sortkey;
-		if (params.displayoffering !== undefined) changes.displayOffering = params.displayoffering;
-		if (params.tags !== undefined) changes.tags = params.tags.trim() || null;
-		if (params.state !== undefined) changes.state = parseOfferingState(params.state);
-
-		assertMayManage(caller, await domainsOf(deps.db, offering.domainIds), "update", "disk offering");
-		const domainList = updateList(params.domainid, "public");
-		if (domainList !== undefined) {
-			const rows = await resolveDomains(deps.db, domainList);
-			assertMayManage(caller, rows, "update", "disk offering");
-			changes.domainIds = joinIds(rows.map((d) => d.id));
-		}
-		const zoneList = updateList(params.zoneid, "all");
-		if (zoneList !== undefined) changes.zoneIds = joinIds(await resolveZones(deps.db, zoneList));
-
-		const row = { ...offering, ...changes };
-		const event = eventInsert(deps.db, deps.clock.now(), caller, {
-			type: "DISK.OFFERING.EDIT",
-			description: `Disk offering ${row.name} updated`,
-			resourceType: "DiskOffering",
-			resourceId: row.id,
-			resourceName: row.name,
-		});
-		// drizzle refuses an empty SET: a call that changes nothing only records the event.
-		if (Object.keys(changes).length === 0) await event;
-		else
-			await deps.db.batch([deps.db.update(diskOfferings).set(changes).where(eq(diskOfferings.id, offering.id)), event]);
+		const extra: Partial<DiskOfferingRow> = {};
+		if (params.displayoffering !== undefined) extra.displayOffering = params.displayoffering;
+		if (params.tags !== undefined) extra.tags = params.tags.trim() || null;
+		const row = await updateOffering(DISK_OFFERING, { deps, caller }, offering, params, extra);
 		return { type: "object", name: "diskoffering", value: await diskOfferingResponse(deps.db, row) };
 	},
 });

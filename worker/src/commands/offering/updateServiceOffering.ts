@@ -1,20 +1,8 @@
-import { eq } from "drizzle-orm";
-import { CsError, ERROR } from "../../api/errors";
 import { SERVICE_OFFERING_FIELDS } from "../../api/serializers/service-offering";
-import { eventInsert } from "../../db/events";
-import { serviceOfferings } from "../../db/schema";
 import { defineCommand } from "../define";
 import { p } from "../param-spec";
-import {
-	assertMayManage,
-	domainsOf,
-	joinIds,
-	parseOfferingState,
-	resolveDomains,
-	resolveZones,
-	updateList,
-} from "./offering-rules";
-import { requireServiceOffering, serviceOfferingResponse } from "./service-offering-view";
+import { SERVICE_OFFERING, updateOffering } from "./offering-lifecycle";
+import { requireServiceOffering, type ServiceOfferingRow, serviceOfferingResponse } from "./service-offering-view";
 
 export const updateServiceOffering = defineCommand({
 	name: "updateServiceOffering",
@@ -46,45 +34,10 @@ export const updateServiceOffering = defineCommand({
 	related: ["listServiceOfferings", "createServiceOffering"],
 	async handle({ params, deps, caller }) {
 		const offering = await requireServiceOffering(deps.db, params.id);
-		const changes: Partial<typeof serviceOfferings.$inferInsert> = {};
-		if (params.name !== undefined) {
-			const name = params.name.trim();
-			if (name === "") throw new CsError(ERROR.paramError, "The service offering name must not be empty");
-			changes.name = name;
-		}
-		if (params.displaytext !== undefined && params.displaytext.trim() !== "") changes.displayText = params.displaytext;
-		if (params.sortkey !== undefined) changes.sortKey = params.sortkey;
-		if (params.storagetags !== undefined) changes.storageTags = params.storagetags.trim() || null;
-		if (params.hosttags !== undefined) changes.hostTags = params.hosttags.trim() || null;
-		if (params.state !== undefined) changes.state = parseOfferingState(params.state);
-
-		const current = await domainsOf(deps.db, offering.domainIds);
-		assertMayManage(caller, current, "update", "service offering");
-		const domainList = updateList(params.domainid, "public");
-		if (domainList !== undefined) {
-			const rows = await resolveDomains(deps.db, domainList);
-			assertMayManage(caller, rows, "update", "service offering");
-			changes.domainIds = joinIds(rows.map((d) => d.id));
-		}
-		const zoneList = updateList(params.zoneid, "all");
-		if (zoneList !== undefined) changes.zoneIds = joinIds(await resolveZones(deps.db, zoneList));
-
-		const row = { ...offering, ...changes };
-		const now = deps.clock.now();
-		const event = eventInsert(deps.db, now, caller, {
-			type: "SERVICE.OFFERING.EDIT",
-			description: `Service offering ${row.name} updated`,
-			resourceType: "ServiceOffering",
-			resourceId: row.id,
-			resourceName: row.name,
-		});
-		// drizzle refuses an empty SET: a call that changes nothing only records the event.
-		if (Object.keys(changes).length === 0) await event;
-		else
-			await deps.db.batch([
-				deps.db.update(serviceOfferings).set(changes).where(eq(serviceOfferings.id, offering.id)),
-				event,
-			]);
+		const extra: Partial<ServiceOfferingRow> = {};
+		if (params.storagetags !== undefined) extra.storageTags = params.storagetags.trim() || null;
+		if (params.hosttags !== undefined) extra.hostTags = params.hosttags.trim() || null;
+		const row = await updateOffering(SERVICE_OFFERING, { deps, caller }, offering, params, extra);
 		return { type: "object", name: "serviceoffering", value: await serviceOfferingResponse(deps.db, row) };
 	},
 });
