@@ -42,8 +42,10 @@ export interface OfferingKind<T extends OfferingTable = OfferingTable> {
 	label: string;
 	/** The resource type of its events and tags. */
 	resourceType: string;
-	/** Its events' type prefix, as in "DISK.OFFERING". */
-	eventPrefix: string;
+	/** Its event types, spelled out so listEventTypes' catalogue test finds them. */
+	createEvent: string;
+	editEvent: string;
+	deleteEvent: string;
 	/** Whether delete must only deactivate it. */
 	inUse(db: Deps["db"], id: string): Promise<boolean>;
 }
@@ -53,7 +55,9 @@ export const DISK_OFFERING: OfferingKind<typeof diskOfferings> = {
 	noun: "disk offering",
 	label: "Disk offering",
 	resourceType: "DiskOffering",
-	eventPrefix: "DISK.OFFERING",
+	createEvent: "DISK.OFFERING.CREATE",
+	editEvent: "DISK.OFFERING.EDIT",
+	deleteEvent: "DISK.OFFERING.DELETE",
 	inUse: diskOfferingInUse,
 };
 
@@ -62,7 +66,9 @@ export const SERVICE_OFFERING: OfferingKind<typeof serviceOfferings> = {
 	noun: "service offering",
 	label: "Service offering",
 	resourceType: "ServiceOffering",
-	eventPrefix: "SERVICE.OFFERING",
+	createEvent: "SERVICE.OFFERING.CREATE",
+	editEvent: "SERVICE.OFFERING.EDIT",
+	deleteEvent: "SERVICE.OFFERING.DELETE",
 	inUse: serviceOfferingInUse,
 };
 
@@ -71,16 +77,9 @@ interface Ctx {
 	caller: Caller;
 }
 
-function offeringEvent(
-	kind: OfferingKind,
-	ctx: Ctx,
-	now: number,
-	action: string,
-	row: OfferingRow,
-	description: string,
-) {
+function offeringEvent(kind: OfferingKind, ctx: Ctx, now: number, type: string, row: OfferingRow, description: string) {
 	return eventInsert(ctx.deps.db, now, ctx.caller, {
-		type: `${kind.eventPrefix}.${action}`,
+		type,
 		description,
 		resourceType: kind.resourceType,
 		resourceId: row.id,
@@ -113,7 +112,7 @@ export async function insertOffering<T extends OfferingTable>(
 	const { db } = ctx.deps;
 	await db.batch([
 		db.insert(kind.table).values(row),
-		offeringEvent(kind, ctx, now, "CREATE", row, `${kind.label} ${row.name} created`),
+		offeringEvent(kind, ctx, now, kind.createEvent, row, `${kind.label} ${row.name} created`),
 	]);
 }
 
@@ -162,7 +161,7 @@ export async function updateOffering<R extends OfferingRow>(
 	if (zoneList !== undefined) changes.zoneIds = joinIds(await resolveZones(deps.db, zoneList));
 
 	const row: R = { ...offering, ...changes };
-	const event = offeringEvent(kind, ctx, deps.clock.now(), "EDIT", row, `${kind.label} ${row.name} updated`);
+	const event = offeringEvent(kind, ctx, deps.clock.now(), kind.editEvent, row, `${kind.label} ${row.name} updated`);
 	// drizzle refuses an empty SET: a call that changes nothing only records the event.
 	if (Object.keys(changes).length === 0) await event;
 	else await deps.db.batch([deps.db.update(kind.table).set(changes).where(eq(kind.table.id, offering.id)), event]);
@@ -182,7 +181,7 @@ export async function deleteOffering(kind: OfferingKind, ctx: Ctx, offering: Off
 		kind,
 		ctx,
 		now,
-		"DELETE",
+		kind.deleteEvent,
 		offering,
 		inUse
 			? `${kind.label} ${offering.name} is in use: deactivated instead of deleted`
