@@ -41,8 +41,8 @@ export type ParseResult<D extends Direction> = { ok: true; frame: Frame<D> } | {
 const SCHEMAS: { [D in Direction]: z.ZodType<Frame<D>> } = { toWorker: ToWorkerFrame, toAgent: ToAgentFrame };
 
 const TYPES: { [D in Direction]: ReadonlySet<string> } = {
-	toWorker: new Set(["hello", "answer", "progress", "event", "pong"]),
-	toAgent: new Set(["ready", "command", "ping", "close"]),
+	toWorker: new Set(["hello", "answer", "progress", "event", "ping"]),
+	toAgent: new Set(["ready", "command", "pong", "close"]),
 };
 
 const UUID_SHAPE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -8,4 +8,4 @@ export * from "./inventory.ts";
 export * from "./limits.ts";
 export * from "./to-agent.ts";
 export * from "./to-worker.ts";
-export { PROTOCOL_VERSION } from "./version.ts";
+export { PING_TEXT, PONG_TEXT, PROTOCOL_VERSION } from "./version.ts";

@@ -44,6 +44,14 @@ export const Domain = z.object({
 });
 export type Domain = z.infer<typeof Domain>;
 
+/**
+ * The libvirt domain type guests on a host get: `kvm` only when the host really runs hardware
+ * virtualization (libvirt offers kvm AND the host CPU has vmx/svm), else `qemu` (TCG). libvirt's
+ * capabilities alone are not trusted: some kernels advertise kvm that cannot run stock guests.
+ */
+export const DomainType = z.enum(["kvm", "qemu"]);
+export type DomainType = z.infer<typeof DomainType>;
+
 /** A host; when it is `Down`, the sizes are the last ones it reported. */
 export const Host = z.object({
 	id: uuid,
@@ -54,6 +62,7 @@ export const Host = z.object({
 	cpuMhz: count,
 	memoryBytes: count,
 	hypervisorVersion: text(64),
+	domainType: DomainType,
 	domains: z.array(Domain).max(MAX_DOMAINS_PER_HOST),
 });
 export type Host = z.infer<typeof Host>;

@@ -4,11 +4,23 @@ import { COMMANDS, type CommandName } from "./commands.ts";
 import { epochMs, note, uuid, version } from "./common.ts";
 import { MAX_HEARTBEAT_MS } from "./limits.ts";
 
-/** The Worker's reply to `hello`: the session is open; send `pong` to every `ping`. */
+/**
+ * Whether this agent drives the zone (`active`) or waits connected as a hot `standby`. At most one
+ * agent per zone is active; a standby gets no commands and is sent `ready { role: "active" }` when
+ * the active one goes away, and then sends a fresh `hello`.
+ */
+export const RelayRole = z.enum(["active", "standby"]);
+export type RelayRole = z.infer<typeof RelayRole>;
+
+/**
+ * The Worker's reply to `hello` (and a standby's promotion): the session is open; send `ping`
+ * every `heartbeatMs` and treat a few beats without `pong` as a dead link.
+ */
 export const ReadyFrame = z.object({
 	type: z.literal("ready"),
 	v: version,
 	sessionId: uuid,
+	role: RelayRole,
 	heartbeatMs: z.int().min(100).max(MAX_HEARTBEAT_MS),
 	serverTime: epochMs,
 });
@@ -34,8 +46,8 @@ export const CommandFrame = z.discriminatedUnion("name", [
 	commandFrame("host.disconnect", COMMANDS["host.disconnect"].args),
 ]);
 
-/** A heartbeat; the agent answers `pong`. It has no fields, so its text never changes. */
-export const PingFrame = z.object({ type: z.literal("ping"), v: version });
+/** The answer to the agent's `ping`. It has no fields, so its text never changes (`PONG_TEXT`). */
+export const PongFrame = z.object({ type: z.literal("pong"), v: version });
 
 /**
  * Why the Worker ends a session. `revoked` is fatal: the agent must exit non-zero and not retry.
@@ -49,11 +61,11 @@ export type CloseReason = z.infer<typeof CloseReason>;
 export const CloseFrame = z.object({ type: z.literal("close"), v: version, reason: CloseReason, text: note(256) });
 
 /** Every frame the Worker may send. */
-export const ToAgentFrame = z.discriminatedUnion("type", [ReadyFrame, CommandFrame, PingFrame, CloseFrame]);
+export const ToAgentFrame = z.discriminatedUnion("type", [ReadyFrame, CommandFrame, PongFrame, CloseFrame]);
 export type ToAgentFrame = z.infer<typeof ToAgentFrame>;
 export type ReadyFrame = z.infer<typeof ReadyFrame>;
 export type CommandFrame = z.infer<typeof CommandFrame>;
-export type PingFrame = z.infer<typeof PingFrame>;
+export type PongFrame = z.infer<typeof PongFrame>;
 export type CloseFrame = z.infer<typeof CloseFrame>;
 
 /** Whether the agent must stop for good (exit non-zero) after this close. */

@@ -60,8 +60,12 @@ export const EventFrame = z.discriminatedUnion("kind", [
 	z.object({ ...event, kind: z.literal("pool.capacity"), poolId: uuid, capacityBytes: count, usedBytes: count }),
 ]);
 
-/** The answer to `ping`. */
-export const PongFrame = z.object({ type: z.literal("pong"), v: version });
+/**
+ * The agent's heartbeat, every `ready.heartbeatMs`; the Worker answers `pong`. It has no fields, so
+ * its text never changes (`PING_TEXT`): the Worker's Durable Object answers it without waking up
+ * (WebSocket auto-response) and reads the time of the last one to tell a live link from a dead one.
+ */
+export const PingFrame = z.object({ type: z.literal("ping"), v: version });
 
 /** Every frame the agent may send. */
 export const ToWorkerFrame = z.discriminatedUnion("type", [
@@ -69,11 +73,11 @@ export const ToWorkerFrame = z.discriminatedUnion("type", [
 	AnswerFrame,
 	ProgressFrame,
 	EventFrame,
-	PongFrame,
+	PingFrame,
 ]);
 export type ToWorkerFrame = z.infer<typeof ToWorkerFrame>;
 export type HelloFrame = z.infer<typeof HelloFrame>;
 export type AnswerFrame = z.infer<typeof AnswerFrame>;
 export type ProgressFrame = z.infer<typeof ProgressFrame>;
 export type EventFrame = z.infer<typeof EventFrame>;
-export type PongFrame = z.infer<typeof PongFrame>;
+export type PingFrame = z.infer<typeof PingFrame>;

@@ -4,3 +4,7 @@
  * goes away; adding an optional field does not need a bump, because unknown fields are dropped.
  */
 export const PROTOCOL_VERSION = 1;
+
+/** The exact text of the agent's heartbeat and of the Worker's answer (see PingFrame / PongFrame). */
+export const PING_TEXT = `{"type":"ping","v":${PROTOCOL_VERSION}}`;
+export const PONG_TEXT = `{"type":"pong","v":${PROTOCOL_VERSION}}`;

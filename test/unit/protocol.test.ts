@@ -35,6 +35,7 @@ const host: Host = {
 	cpuMhz: 2400,
 	memoryBytes: 68_719_476_736,
 	hypervisorVersion: "QEMU 8.2.2 / libvirt 10.0.0",
+	domainType: "kvm",
 	domains: [domain],
 };
 
@@ -64,7 +65,7 @@ const toWorker: ToWorkerFrame[] = [
 		domain: { ...domain, state: "shutoff" },
 	},
 	{ type: "event", v: 1, at: NOW, kind: "pool.capacity", poolId: POOL, capacityBytes: 100, usedBytes: 60 },
-	{ type: "pong", v: 1 },
+	{ type: "ping", v: 1 },
 ];
 
 const command = {
@@ -77,11 +78,11 @@ const command = {
 } satisfies ToAgentFrame;
 
 const toAgent: ToAgentFrame[] = [
-	{ type: "ready", v: 1, sessionId: SESSION, heartbeatMs: 5000, serverTime: NOW },
+	{ type: "ready", v: 1, sessionId: SESSION, role: "active", heartbeatMs: 5000, serverTime: NOW },
 	command,
 	{ ...command, name: "host.refresh", args: { hostId: HOST } },
 	{ ...command, name: "host.disconnect", args: { hostId: HOST } },
-	{ type: "ping", v: 1 },
+	{ type: "pong", v: 1 },
 	{ type: "close", v: 1, reason: "revoked", text: "agent deleted by admin" },
 	{ type: "close", v: 1, reason: "replaced", text: "" },
 	{ type: "close", v: 1, reason: "protocol", text: "protocol version 2" },
@@ -120,7 +121,7 @@ describe("frames", () => {
 			expect(parsed).toEqual({ ok: true, frame });
 			types.add(frame.type);
 		}
-		expect([...types].sort()).toEqual(["answer", "event", "hello", "pong", "progress"]);
+		expect([...types].sort()).toEqual(["answer", "event", "hello", "ping", "progress"]);
 	});
 
 	it("round-trips every worker → agent frame, one command frame per command name", () => {
@@ -130,7 +131,7 @@ describe("frames", () => {
 			expect(parsed).toEqual({ ok: true, frame });
 			types.add(frame.type);
 		}
-		expect([...types].sort()).toEqual(["close", "command", "ping", "ready"]);
+		expect([...types].sort()).toEqual(["close", "command", "pong", "ready"]);
 		const names = toAgent.flatMap((frame) => (frame.type === "command" ? [frame.name] : []));
 		expect(names.sort()).toEqual(Object.keys(COMMANDS).sort());
 	});
@@ -144,16 +145,16 @@ describe("frames", () => {
 	});
 
 	it("drops unknown fields instead of refusing them", () => {
-		const parsed = parseFrame(JSON.stringify({ type: "pong", v: 1, extra: "later field" }), "toWorker");
-		expect(parsed).toEqual({ ok: true, frame: { type: "pong", v: 1 } });
-		const polluting = parseFrame('{"type":"pong","v":1,"__proto__":{"polluted":true}}', "toWorker");
-		expect(polluting).toEqual({ ok: true, frame: { type: "pong", v: 1 } });
+		const parsed = parseFrame(JSON.stringify({ type: "ping", v: 1, extra: "later field" }), "toWorker");
+		expect(parsed).toEqual({ ok: true, frame: { type: "ping", v: 1 } });
+		const polluting = parseFrame('{"type":"ping","v":1,"__proto__":{"polluted":true}}', "toWorker");
+		expect(polluting).toEqual({ ok: true, frame: { type: "ping", v: 1 } });
 		expect(({} as Record<string, unknown>).polluted).toBeUndefined();
 	});
 
 	it("encodes heartbeats as fixed text", () => {
-		expect(encodeFrame({ type: "ping", v: 1 })).toBe('{"type":"ping","v":1}');
 		expect(encodeFrame({ type: "pong", v: 1 })).toBe('{"type":"pong","v":1}');
+		expect(encodeFrame({ type: "ping", v: 1 })).toBe('{"type":"ping","v":1}');
 	});
 
 	it("treats only a revoked close as fatal", () => {
@@ -166,9 +167,9 @@ describe("frames", () => {
 describe("parseFrame refusals", () => {
 	it("refuses a version of the wrong type, and another version as such", () => {
 		expectRefused({ ...hello, v: "1" }, "toWorker", "invalid", /^v: /);
-		expectRefused({ type: "pong" }, "toWorker", "invalid", /^v: /);
+		expectRefused({ type: "ping" }, "toWorker", "invalid", /^v: /);
 		expectRefused({ ...hello, v: 2 }, "toWorker", "version", /protocol version 2/);
-		expectRefused({ type: "ping", v: 1.5 }, "toAgent", "version");
+		expectRefused({ type: "pong", v: 1.5 }, "toAgent", "version");
 	});
 
 	it("refuses missing fields, naming them", () => {
@@ -185,7 +186,7 @@ describe("parseFrame refusals", () => {
 		expectRefused({ type: "shutdown", v: 1 }, "toWorker", "unknown_type", /"shutdown"/);
 		expectRefused({ type: "hello", v: 1 }, "toAgent", "wrong_direction");
 		expectRefused(command, "toWorker", "wrong_direction", /"command" is not a toWorker frame/);
-		expectRefused({ type: "ping", v: 1 }, "toWorker", "wrong_direction");
+		expectRefused({ type: "pong", v: 1 }, "toWorker", "wrong_direction");
 		expectRefused({ type: "x".repeat(10_000), v: 1 }, "toWorker", "unknown_type");
 	});
 
@@ -209,7 +210,7 @@ describe("parseFrame refusals", () => {
 		expectRefused({ ...command, name: "vm.start" }, "toAgent", "invalid", /name/);
 		expectRefused({ type: "close", v: 1, reason: "bored", text: "" }, "toAgent", "invalid", /reason/);
 		expectRefused(
-			{ type: "ready", v: 1, sessionId: SESSION, heartbeatMs: 5001, serverTime: NOW },
+			{ type: "ready", v: 1, sessionId: SESSION, role: "active", heartbeatMs: 5001, serverTime: NOW },
 			"toAgent",
 			"invalid",
 		);
@@ -229,18 +230,18 @@ describe("parseFrame refusals", () => {
 	it("refuses oversized input before parsing it", () => {
 		expectRefused(" ".repeat(MAX_FRAME_BYTES + 1), "toWorker", "too_large");
 		// Under the limit in UTF-16 units, over it in UTF-8 bytes.
-		const wide = JSON.stringify({ type: "pong", v: 1, pad: "é".repeat(MAX_FRAME_BYTES / 2 + 1) });
+		const wide = JSON.stringify({ type: "ping", v: 1, pad: "é".repeat(MAX_FRAME_BYTES / 2 + 1) });
 		expect(wide.length).toBeLessThan(MAX_FRAME_BYTES);
 		expectRefused(wide, "toWorker", "too_large");
-		const fits = JSON.stringify({ type: "pong", v: 1, pad: "é".repeat(MAX_FRAME_BYTES / 2 - 100) });
+		const fits = JSON.stringify({ type: "ping", v: 1, pad: "é".repeat(MAX_FRAME_BYTES / 2 - 100) });
 		expect(parseFrame(fits, "toWorker").ok).toBe(true);
 	});
 
 	it("refuses non-JSON, non-objects and deep nesting", () => {
-		for (const text of ["", "{", "pong", "{'type':'pong'}", '{"type":"pong","v":1}x']) {
+		for (const text of ["", "{", "ping", "{'type':'pong'}", '{"type":"ping","v":1}x']) {
 			expectRefused(text, "toWorker", "not_json");
 		}
-		for (const text of ["null", "1", '"pong"', "[]", '[{"type":"pong","v":1}]']) {
+		for (const text of ["null", "1", '"ping"', "[]", '[{"type":"ping","v":1}]']) {
 			expectRefused(text, "toWorker", "invalid", /not a JSON object/);
 		}
 		const deep = `{"type":"answer","v":1,"id":"${CMD}","ok":true,"result":${"[".repeat(100_000)}${"]".repeat(100_000)}}`;

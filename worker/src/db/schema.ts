@@ -270,9 +270,26 @@ export const hosts = sqliteTable(
 		/** Allocated to instances: MHz and bytes (maintained by the instance issue). */
 		cpuAllocated: integer("cpu_allocated").notNull().default(0),
 		memoryAllocated: integer("memory_allocated").notNull().default(0),
+		/** The libvirt URI the relay reaches the host's libvirtd by (addHost's url, normalized). */
+		url: text().notNull().default(""),
+		/** The host address CloudStack shows as `ipaddress` (the URI's host part). */
+		ipAddress: text("ip_address").notNull().default(""),
+		hypervisorVersion: text("hypervisor_version").notNull().default(""),
+		/** `kvm` or `qemu`: the domain type guests get, from what the host really runs. */
+		domainType: text("domain_type").notNull().default("qemu"),
+		/** Comma-separated host tags, as CloudStack keeps them. */
+		hostTags: text("host_tags").notNull().default(""),
+		/** Last time the relay reported the host answering (epoch ms). */
+		lastPinged: integer("last_pinged"),
+		/** When the host last left Up (epoch ms), CloudStack's `disconnected`. */
+		disconnected: integer(),
 		created: integer().notNull(),
 	},
-	(t) => [index("hosts_cluster").on(t.clusterId), index("hosts_zone").on(t.zoneId)],
+	(t) => [
+		index("hosts_cluster").on(t.clusterId),
+		index("hosts_zone").on(t.zoneId),
+		uniqueIndex("hosts_zone_url").on(t.zoneId, t.url),
+	],
 );
 
 export const storagePools = sqliteTable(
