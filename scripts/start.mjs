@@ -3,19 +3,24 @@
  * `npm start`: run flarestack locally.
  *
  * 1. Writes `.dev.vars` when it is missing: ADMIN_PASSWORD=password (the documented local-dev
- *    default, used once when the local database is first bootstrapped) and a fresh random
- *    SECRET_KEK. An existing `.dev.vars` is never touched: the key-encryption key must stay the
- *    same, or the API secret keys already stored (encrypted) in the local D1 become unreadable.
+ *    default, used once when the local database is first bootstrapped), a fresh random
+ *    SECRET_KEK and a random LOCAL_RELAY_SECRET. An existing `.dev.vars` is never rewritten: the
+ *    key-encryption key must stay the same, or the API secret keys already stored (encrypted) in
+ *    the local D1 become unreadable. Only a missing LOCAL_RELAY_SECRET line is appended to it.
  * 2. Applies the D1 migrations to the local database (.wrangler/state).
  * 3. Runs `wrangler dev` on 127.0.0.1:8080 (PORT overrides the port), waits for /health and
  *    prints how to log in. Ctrl-C (SIGINT), SIGTERM and SIGHUP are forwarded to wrangler.
- *
- * Relay agent: a later change will also start a local relay agent (relay-agent/) here, once
- * the Worker is up, and stop it together with wrangler. Nothing is started for it yet.
+ * 4. Starts a local relay agent once the Worker is up:
+ *    `flarestack-relay run --local --config .wrangler/relay/flarestack-relay.json`, with the
+ *    simulator driver (sim:// hosts), or libvirt when FLARESTACK_RELAY_DRIVER=libvirt. With no
+ *    identity yet, it enrols itself through `POST /relay/v1/local-enroll` (a route that exists
+ *    only when the Worker has LOCAL_RELAY_SECRET, i.e. only locally) into the oldest zone without
+ *    a relay, retrying until the first zone is created. It is stopped together with wrangler;
+ *    FLARESTACK_RELAY=off skips it.
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
 
@@ -25,6 +30,10 @@ const WRANGLER_JS = path.join(ROOT, "node_modules", "wrangler", "bin", "wrangler
 const HOST = "127.0.0.1";
 const DEFAULT_ADMIN_PASSWORD = "password";
 const HEALTH_TIMEOUT_MS = 120_000;
+const AGENT_JS = path.join(ROOT, "relay-agent", "bin", "flarestack-relay.js");
+/** The local agent's config, key and state live with wrangler's own local state. */
+const AGENT_CONFIG = path.join(ROOT, ".wrangler", "relay", "flarestack-relay.json");
+const RELAY_DRIVERS = ["simulator", "libvirt"];
 
 const WRANGLER_ENV = {
 	...process.env,
@@ -70,9 +79,22 @@ function readDevVars() {
 	return vars;
 }
 
+const LOCAL_RELAY_COMMENT =
+	"# LOCAL_RELAY_SECRET lets the local relay agent enrol itself (POST /relay/v1/local-enroll); local only.";
+
 function ensureDevVars() {
 	if (existsSync(DEV_VARS)) {
-		console.log("start: using the existing .dev.vars (left unchanged)");
+		console.log("start: using the existing .dev.vars");
+		// Appends only the missing line; everything already there (SECRET_KEK above all) stays as is.
+		if (!readDevVars().LOCAL_RELAY_SECRET) {
+			const text = readFileSync(DEV_VARS, "utf8");
+			const separator = text === "" || text.endsWith("\n") ? "" : "\n";
+			appendFileSync(
+				DEV_VARS,
+				`${separator}${LOCAL_RELAY_COMMENT}\nLOCAL_RELAY_SECRET=${randomBytes(32).toString("base64url")}\n`,
+			);
+			console.log("start: added a random LOCAL_RELAY_SECRET to .dev.vars (nothing else changed)");
+		}
 	} else {
 		const kek = randomBytes(32).toString("base64");
 		writeFileSync(
@@ -83,11 +105,13 @@ function ensureDevVars() {
 				"# database is first bootstrapped. Keep SECRET_KEK: it encrypts the API secret keys in local D1.",
 				`ADMIN_PASSWORD=${DEFAULT_ADMIN_PASSWORD}`,
 				`SECRET_KEK=${kek}`,
+				LOCAL_RELAY_COMMENT,
+				`LOCAL_RELAY_SECRET=${randomBytes(32).toString("base64url")}`,
 				"",
 			].join("\n"),
 			{ mode: 0o600 },
 		);
-		console.log("start: wrote .dev.vars (ADMIN_PASSWORD=password and a new random SECRET_KEK)");
+		console.log("start: wrote .dev.vars (ADMIN_PASSWORD=password, a new random SECRET_KEK and LOCAL_RELAY_SECRET)");
 	}
 	const vars = readDevVars();
 	if (!vars.SECRET_KEK) fail(".dev.vars has no SECRET_KEK (32 random bytes, Base64); add one or delete the file.");
@@ -156,9 +180,77 @@ function printHowToLogIn(origin, password) {
 	);
 }
 
+function relayDriver() {
+	const driver = process.env.FLARESTACK_RELAY_DRIVER ?? "simulator";
+	if (!RELAY_DRIVERS.includes(driver)) {
+		fail(`FLARESTACK_RELAY_DRIVER must be ${RELAY_DRIVERS.join(" or ")}, not ${JSON.stringify(driver)}`);
+	}
+	return driver;
+}
+
+/**
+ * The local relay agent, in its own process group so Ctrl-C reaches it only through this script.
+ * Its logs (JSON lines on stderr) go to this terminal. Resolves to the child, or null when skipped.
+ */
+function startRelayAgent(origin, secret, driver) {
+	if (process.env.FLARESTACK_RELAY === "off") {
+		console.log("start: FLARESTACK_RELAY=off: no local relay agent");
+		return null;
+	}
+	if (!existsSync(AGENT_JS)) {
+		console.warn("start: relay-agent/bin/flarestack-relay.js is missing; no local relay agent");
+		return null;
+	}
+	if (!secret) {
+		console.warn("start: .dev.vars has no LOCAL_RELAY_SECRET; no local relay agent");
+		return null;
+	}
+	mkdirSync(path.dirname(AGENT_CONFIG), { recursive: true, mode: 0o700 });
+	// --url is only used to enrol; an enrolled agent dials the URL in its config.
+	if (existsSync(AGENT_CONFIG)) {
+		try {
+			const { url } = JSON.parse(readFileSync(AGENT_CONFIG, "utf8"));
+			if (url !== origin) console.warn(`start: the local relay agent is enrolled for ${url}, not ${origin}`);
+		} catch {
+			// The agent itself says what is wrong with its config.
+		}
+	}
+	const agent = spawn(
+		process.execPath,
+		[AGENT_JS, "run", "--local", "--config", AGENT_CONFIG, "--url", origin, "--driver", driver],
+		{
+			cwd: ROOT,
+			env: { ...process.env, FLARESTACK_LOCAL_RELAY_SECRET: secret },
+			stdio: ["ignore", "inherit", "inherit"],
+			detached: true,
+		},
+	);
+	agent.on("exit", (code, signal) => {
+		if (signal || code === 0 || code === null) return;
+		const dir = path.relative(ROOT, path.dirname(AGENT_CONFIG));
+		console.error(
+			code === 2
+				? `start: the local relay agent stopped: its relay was revoked (deleteRelay) or is unknown; wrangler keeps running. Delete ${dir}/ and run npm start again to enrol a new one.`
+				: `start: the local relay agent stopped (exit ${code}, its log line above says why); wrangler keeps running.`,
+		);
+	});
+	console.log(
+		[
+			`start: local relay agent started (driver ${driver}, config ${path.relative(ROOT, AGENT_CONFIG)}).`,
+			"  With no identity yet, it enrols itself into the first zone you create (the oldest zone",
+			"  without a relay) and then serves it; until then it retries every 2 s. Add hosts with",
+			driver === "simulator"
+				? "  addHost url=sim://h1?cpus=8&mhz=2400&memory=16G (simulated) or FLARESTACK_RELAY_DRIVER=libvirt."
+				: "  addHost url=qemu+tcp://<host>/system (libvirt: virsh must be installed).",
+		].join("\n"),
+	);
+	return agent;
+}
+
 async function main() {
 	checkNode();
 	const port = parsePort();
+	const driver = relayDriver();
 	const vars = ensureDevVars();
 
 	console.log("start: applying D1 migrations to the local database");
@@ -178,11 +270,15 @@ async function main() {
 	);
 
 	let stopping = false;
+	let agent = null;
 	const signalGroup = (signal) => {
-		try {
-			process.kill(-wrangler.pid, signal);
-		} catch {
-			// Already gone.
+		for (const child of [agent, wrangler]) {
+			if (!child?.pid) continue;
+			try {
+				process.kill(-child.pid, signal);
+			} catch {
+				// Already gone.
+			}
 		}
 	};
 	for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
@@ -206,6 +302,7 @@ async function main() {
 	const origin = `http://${HOST}:${port}`;
 	if (await waitForHealth(origin, wrangler)) {
 		printHowToLogIn(origin, vars.ADMIN_PASSWORD);
+		if (!stopping) agent = startRelayAgent(origin, vars.LOCAL_RELAY_SECRET, driver);
 	} else if (!stopping && wrangler.exitCode === null) {
 		console.error(
 			`start: ${origin}/health did not answer within ${HEALTH_TIMEOUT_MS / 1000} s; wrangler keeps running.`,

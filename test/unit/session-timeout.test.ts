@@ -13,6 +13,7 @@ import type { Deps } from "../../worker/src/commands/types";
 import { createDb } from "../../worker/src/db/client";
 import { settingsFrom } from "../../worker/src/domain/settings";
 import { createSecretBox } from "../../worker/src/lib/crypto";
+import { relayLinkFor } from "../../worker/src/relay/link-impl";
 import { login, type Session } from "../helpers/api";
 
 let session: Session;
@@ -27,6 +28,7 @@ function deps(at: number, timeoutSeconds?: number): Deps {
 		secrets: createSecretBox(env.SECRET_KEK),
 		settings: settingsFrom(overrides),
 		invalidateSettings: () => {},
+		relay: relayLinkFor(env),
 	};
 }
 

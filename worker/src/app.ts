@@ -13,7 +13,10 @@ import type { AppEnv } from "./env";
 import { systemClock } from "./lib/clock";
 import { secretBoxFor } from "./lib/crypto";
 import { logError } from "./lib/log";
+import { connectRelay } from "./relay/connect";
 import { enrollRelay } from "./relay/enroll";
+import { relayLinkFor } from "./relay/link-impl";
+import { localEnroll } from "./relay/local-enroll";
 import { engineDeps } from "./webhooks/engine";
 import { publishAfterRequest } from "./webhooks/publisher";
 
@@ -33,6 +36,7 @@ async function buildDeps(env: Env): Promise<Deps> {
 		secrets: secretBoxFor(env.SECRET_KEK),
 		settings: await loadSettings(db, now),
 		invalidateSettings,
+		relay: relayLinkFor(env),
 	};
 }
 
@@ -68,6 +72,37 @@ app.post("/relay/v1/enroll", async (c) => {
 		return c.json(result.body, result.status);
 	} catch (error) {
 		logError(c.get("requestId"), "relay enrolment failed", error);
+		return c.json({ error: "Internal error, please contact your system administrator" }, 500);
+	}
+});
+
+// A relay agent's WebSocket: the JWT is checked here, then the zone's ZoneRelay takes the socket.
+app.get("/relay/v1/connect", async (c) => {
+	try {
+		return await connectRelay(c.req.raw, c.env, createDb(c.env.DB), systemClock.now());
+	} catch (error) {
+		logError(c.get("requestId"), "relay connect failed", error);
+		return c.json({ error: "Internal error, please contact your system administrator" }, 500);
+	}
+});
+
+// Local development only: enrols an agent without a token when LOCAL_RELAY_SECRET is set (.dev.vars).
+app.post("/relay/v1/local-enroll", async (c) => {
+	const secret = (c.env as Env & { LOCAL_RELAY_SECRET?: string }).LOCAL_RELAY_SECRET;
+	if (!secret) return c.json({ error: "Not found" }, 404);
+	const text = await c.req.text();
+	if (text.length > MAX_ENROLL_BODY) return c.json({ error: "The body is too large" }, 413);
+	let body: unknown;
+	try {
+		body = JSON.parse(text);
+	} catch {
+		return c.json({ error: "The body must be JSON" }, 400);
+	}
+	try {
+		const result = await localEnroll(createDb(c.env.DB), secret, body, systemClock.now());
+		return c.json(result.body, result.status);
+	} catch (error) {
+		logError(c.get("requestId"), "local relay enrolment failed", error);
 		return c.json({ error: "Internal error, please contact your system administrator" }, 500);
 	}
 });

@@ -3,6 +3,9 @@ import { app } from "./app";
 import { pruneEvents } from "./db/retention";
 import { checkStorageCapacity } from "./db/storage-alerts";
 import { logError } from "./lib/log";
+
+export { ZoneRelay } from "./relay/zone-relay";
+
 import { consumeDeliveries } from "./webhooks/consumer";
 import { type DeliveryMessage, engineDeps } from "./webhooks/engine";
 import { publishEvents, resendStale } from "./webhooks/publisher";

@@ -88,7 +88,17 @@ interface Place {
 }
 
 async function insertHost(at: Place, figures: Partial<typeof hosts.$inferInsert>): Promise<void> {
-	await db.insert(hosts).values({ id: id(), name: unique("host-"), ...at, state: "Up", created: now, ...figures });
+	const hostId = id();
+	// hosts_zone_url is unique: each host its own (simulated) libvirt URI.
+	await db.insert(hosts).values({
+		id: hostId,
+		name: unique("host-"),
+		...at,
+		state: "Up",
+		url: `sim://${hostId}`,
+		created: now,
+		...figures,
+	});
 }
 
 async function insertPool(
@@ -446,9 +456,9 @@ describe("listCapacity at scale", () => {
 			env.DB.prepare(
 				`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000)
 				 INSERT INTO hosts (id, name, zone_id, pod_id, cluster_id, state, cpu_number, cpu_speed,
-				   memory_total, cpu_allocated, memory_allocated, created)
+				   memory_total, cpu_allocated, memory_allocated, url, created)
 				 SELECT printf('%08x-0000-4000-8000-%012x', 3, i), 'bulk-' || i, ?1, ?2,
-				   printf('%08x-0000-4000-8000-%012x', 1, i), 'Up', 2, 1000, 1000, 500, 250, ?3 FROM n`,
+				   printf('%08x-0000-4000-8000-%012x', 1, i), 'Up', 2, 1000, 1000, 500, 250, 'sim://bulk-' || i, ?3 FROM n`,
 			).bind(zone.id, pod.id, now),
 		]);
 		const started = performance.now();

@@ -100,7 +100,7 @@ async function insertHost(
 	const cluster = (await listClusters({ id: clusterId }))[0];
 	const id = crypto.randomUUID();
 	await env.DB.prepare(
-		"INSERT INTO hosts (id, name, zone_id, pod_id, cluster_id, state, cpu_number, cpu_speed, memory_total, cpu_allocated, memory_allocated, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		"INSERT INTO hosts (id, name, zone_id, pod_id, cluster_id, state, cpu_number, cpu_speed, memory_total, cpu_allocated, memory_allocated, url, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	)
 		.bind(
 			id,
@@ -114,6 +114,8 @@ async function insertHost(
 			fields.memoryTotal ?? 0,
 			fields.cpuAllocated ?? 0,
 			fields.memoryAllocated ?? 0,
+			// hosts_zone_url is unique: each host its own (simulated) libvirt URI.
+			`sim://${id}`,
 			Date.now(),
 		)
 		.run();

@@ -479,6 +479,7 @@ describe("listZonesMetrics", () => {
 		const host = (clusterId: string, cpuNumber: number, cpuSpeed: number, cpuAllocated: number) => ({
 			id: crypto.randomUUID(),
 			name: unique("host-"),
+			url: `sim://${unique("host-")}`,
 			zoneId: zone.id,
 			podId: pod.id,
 			clusterId,

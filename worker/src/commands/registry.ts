@@ -12,6 +12,7 @@ import { configCommands } from "./config";
 import { discoveryCommands } from "./discovery";
 import { domainCommands } from "./domain";
 import { eventCommands } from "./event";
+import { hostCommands } from "./host";
 import { jobCommands } from "./job";
 import { networkCommands } from "./network";
 import { offeringCommands } from "./offering";
@@ -48,6 +49,7 @@ export const commands = buildRegistry([
 	zoneCommands,
 	podCommands,
 	clusterCommands,
+	hostCommands,
 	storageCommands,
 	networkCommands,
 	offeringCommands,

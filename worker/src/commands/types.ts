@@ -5,6 +5,7 @@ import type { RoleType } from "../domain/roles";
 import type { Settings } from "../domain/settings";
 import type { Clock } from "../lib/clock";
 import type { SecretBox } from "../lib/crypto";
+import type { RelayLink } from "../relay/link";
 import type { ParamSpec, ParsedParams } from "./param-spec";
 
 /** Everything a handler may touch; built once per request in app.ts. */
@@ -15,6 +16,8 @@ export interface Deps {
 	settings: Settings;
 	/** Drops the per-isolate settings cache after a change. */
 	invalidateSettings(): void;
+	/** The zones' relay agents (through each zone's ZoneRelay Durable Object). */
+	relay: RelayLink;
 }
 
 export interface RequestInfo {

@@ -15,3 +15,8 @@ export function logError(requestId: string, message: string, error: unknown): vo
 			: { error: redact(String(error)) };
 	console.error(JSON.stringify({ level: "error", requestId, message, ...detail }));
 }
+
+/** A warning with a few plain fields (ids, reasons): never frame contents, tokens or keys. */
+export function logWarn(requestId: string, message: string, fields: Record<string, unknown> = {}): void {
+	console.warn(JSON.stringify({ level: "warn", requestId, message, ...fields }));
+}

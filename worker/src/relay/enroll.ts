@@ -7,6 +7,7 @@
  */
 import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
+import { eventInsert } from "../db/events";
 import { relayEnrollmentTokens, relays, zones } from "../db/schema";
 import { newUuid } from "../lib/ids";
 import { constantTimeEqual, parseEd25519PublicJwk, sha256Hex } from "./keys";
@@ -81,5 +82,13 @@ export async function enrollRelay(db: Db, body: unknown, now: number): Promise<E
 	const row = claimed[0];
 	// The row was found by its hash; the constant-time comparison is a second, timing-safe check.
 	if (!row || !constantTimeEqual(row.tokenHash, hash)) return { status: 401, body: { error: TOKEN_REFUSED } };
+	// After the batch, not in it: an event insert cannot be made conditional on the claim there.
+	await eventInsert(db, now, null, {
+		type: "RELAY.ENROLL",
+		description: `Relay ${name.trim()} enrolled`,
+		resourceType: "Relay",
+		resourceId: relayId,
+		resourceName: name.trim(),
+	});
 	return { status: 201, body: { relayId, zoneId: row.zoneId, audience: `zone:${row.zoneId}` } };
 }

@@ -7,8 +7,8 @@ import { p } from "../param-spec";
 
 /**
  * Revokes a relay: it stays listed as Revoked and its credentials are refused from now on
- * (verifyRelayJwt answers "revoked"; the zone's Durable Object, once it exists, closes the
- * relay's socket with close{revoked} so the agent exits). Revoking a revoked relay changes nothing.
+ * (verifyRelayJwt answers "revoked"; the zone's Durable Object closes the relay's sockets with
+ * close{revoked}, so the agent exits). Revoking a revoked relay changes nothing.
  */
 export const deleteRelay = defineCommand({
 	name: "deleteRelay",
@@ -41,6 +41,7 @@ export const deleteRelay = defineCommand({
 				resourceName: relay.name,
 			}),
 		]);
+		await deps.relay.revoke(relay.zoneId, relay.id);
 		return { type: "success" };
 	},
 });
