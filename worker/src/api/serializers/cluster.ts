@@ -2,6 +2,7 @@
 import type { FieldTable } from "../../commands/types";
 import type { clusters } from "../../db/schema";
 import { compact } from "./format";
+import { allocationThresholds, GIB, THRESHOLD_FIELDS } from "./metrics";
 
 export const CLUSTER_FIELDS = {
 	id: ["string", "the cluster ID"],
@@ -29,14 +30,7 @@ export const CLUSTER_METRICS_FIELDS = {
 	memorytotal: ["string", "the total memory capacity in GB"],
 	memoryused: ["string", "the total memory used in percent (omitted until hosts report usage)"],
 	memoryallocated: ["string", "the total memory allocated in percent"],
-	cputhreshold: ["boolean", "cpu usage notification threshold exceeded"],
-	cpudisablethreshold: ["boolean", "cpu usage disable threshold exceeded"],
-	cpuallocatedthreshold: ["boolean", "cpu allocated notification threshold exceeded"],
-	cpuallocateddisablethreshold: ["boolean", "cpu allocated disable threshold exceeded"],
-	memorythreshold: ["boolean", "memory usage notification threshold exceeded"],
-	memorydisablethreshold: ["boolean", "memory usage disable threshold exceeded"],
-	memoryallocatedthreshold: ["boolean", "memory allocated notification threshold exceeded"],
-	memoryallocateddisablethreshold: ["boolean", "memory allocated disable threshold exceeded"],
+	...THRESHOLD_FIELDS,
 } as const satisfies FieldTable;
 
 export type ClusterRow = typeof clusters.$inferSelect;
@@ -75,14 +69,6 @@ export interface HostSums {
 	memoryAllocated: number;
 }
 
-/**
- * CloudStack's alert thresholds (cluster.{cpu,memory}.allocated.capacity.notificationthreshold
- * 0.75 and ….disablethreshold 0.85, their defaults): flarestack has no per-cluster overrides yet.
- */
-const NOTIFY = 0.75;
-const DISABLE = 0.85;
-const GIB = 1024 * 1024 * 1024;
-
 const pct = (part: number, whole: number) => `${((part * 100) / whole).toFixed(2)}%`;
 
 /**
@@ -108,11 +94,8 @@ export function serializeClusterMetrics(row: ClusterRow, ctx: ClusterContext, su
 		memoryallocated: memoryTotal === 0 ? undefined : pct(sums.memoryAllocated, memoryTotal),
 		cputhreshold: usageThreshold,
 		cpudisablethreshold: usageThreshold,
-		cpuallocatedthreshold: cpuShare === undefined ? undefined : cpuShare > NOTIFY,
-		cpuallocateddisablethreshold: cpuShare === undefined ? undefined : cpuShare > DISABLE,
 		memorythreshold: memoryUsageThreshold,
 		memorydisablethreshold: memoryUsageThreshold,
-		memoryallocatedthreshold: memoryShare === undefined ? undefined : memoryShare > NOTIFY,
-		memoryallocateddisablethreshold: memoryShare === undefined ? undefined : memoryShare > DISABLE,
+		...allocationThresholds(cpuShare, memoryShare),
 	});
 }

@@ -3,6 +3,7 @@ import type { FieldTable } from "../../commands/types";
 import type { hosts } from "../../db/schema";
 import { CLOUDSTACK_VERSION } from "../envelope";
 import { compact, csDate } from "./format";
+import { allocationThresholds, GIB, THRESHOLD_FIELDS } from "./metrics";
 
 export const HOST_FIELDS = {
 	id: ["string", "the ID of the host"],
@@ -60,14 +61,7 @@ export const HOST_METRICS_FIELDS = {
 	cpuallocatedghz: ["string", "the total cpu allocated in Ghz"],
 	memorytotalgb: ["string", "the total memory capacity in GiB"],
 	memoryallocatedgb: ["string", "the total memory allocated in GiB"],
-	cputhreshold: ["boolean", "cpu usage notification threshold exceeded"],
-	cpudisablethreshold: ["boolean", "cpu usage disable threshold exceeded"],
-	cpuallocatedthreshold: ["boolean", "cpu allocated notification threshold exceeded"],
-	cpuallocateddisablethreshold: ["boolean", "cpu allocated disable threshold exceeded"],
-	memorythreshold: ["boolean", "memory usage notification threshold exceeded"],
-	memorydisablethreshold: ["boolean", "memory usage disable threshold exceeded"],
-	memoryallocatedthreshold: ["boolean", "memory allocated notification threshold exceeded"],
-	memoryallocateddisablethreshold: ["boolean", "memory allocated disable threshold exceeded"],
+	...THRESHOLD_FIELDS,
 } as const satisfies FieldTable;
 
 export type HostRow = typeof hosts.$inferSelect;
@@ -154,11 +148,6 @@ export function serializeHost(row: HostRow, ctx: HostContext): Record<string, un
 	} satisfies Record<keyof typeof HOST_FIELDS, unknown>);
 }
 
-/** CloudStack's default cluster.{cpu,memory}.allocated.capacity thresholds (no overrides yet). */
-const NOTIFY = 0.75;
-const DISABLE = 0.85;
-const GIB = 1024 * 1024 * 1024;
-
 /**
  * HostMetricsResponse as MetricsServiceImpl fills it: totals in Ghz/GB with two decimals, and the
  * usage values left out while the host reports no usage (CloudStack sets them only when known).
@@ -167,8 +156,9 @@ const GIB = 1024 * 1024 * 1024;
 export function serializeHostMetrics(row: HostRow, ctx: HostContext): Record<string, unknown> {
 	const cpuTotal = row.cpuNumber * row.cpuSpeed * ratio(ctx.cpuOvercommitRatio);
 	const memoryTotal = row.memoryTotal * ratio(ctx.memoryOvercommitRatio);
-	const cpuShare = cpuTotal === 0 ? undefined : row.cpuAllocated / cpuTotal;
-	const memoryShare = memoryTotal === 0 ? undefined : row.memoryAllocated / memoryTotal;
+	// A host always answers the flags: no capacity counts as nothing allocated (false).
+	const cpuShare = cpuTotal === 0 ? 0 : row.cpuAllocated / cpuTotal;
+	const memoryShare = memoryTotal === 0 ? 0 : row.memoryAllocated / memoryTotal;
 	return compact({
 		...serializeHost(row, ctx),
 		instances: "0 / 0",
@@ -179,12 +169,9 @@ export function serializeHostMetrics(row: HostRow, ctx: HostContext): Record<str
 		memoryallocatedgb: `${(row.memoryAllocated / GIB).toFixed(2)} GB`,
 		cputhreshold: false,
 		cpudisablethreshold: false,
-		cpuallocatedthreshold: cpuShare === undefined ? false : cpuShare > NOTIFY,
-		cpuallocateddisablethreshold: cpuShare === undefined ? false : cpuShare > DISABLE,
 		memorythreshold: false,
 		memorydisablethreshold: false,
-		memoryallocatedthreshold: memoryShare === undefined ? false : memoryShare > NOTIFY,
-		memoryallocateddisablethreshold: memoryShare === undefined ? false : memoryShare > DISABLE,
+		...allocationThresholds(cpuShare, memoryShare),
 	} satisfies Record<Exclude<keyof typeof HOST_METRICS_FIELDS, keyof typeof HOST_FIELDS>, unknown> &
 		Record<string, unknown>);
 }

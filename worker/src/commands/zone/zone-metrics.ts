@@ -7,6 +7,7 @@
  * omitted, as CloudStack omits them while a zone reports no usage.
  */
 import { count, eq, type SQL, sql } from "drizzle-orm";
+import { ALLOCATED_DISABLE, ALLOCATED_NOTIFY, GIB, THRESHOLD_FIELDS } from "../../api/serializers/metrics";
 import { ZONE_FIELDS } from "../../api/serializers/zone";
 import type { FieldTable } from "../../commands/types";
 import type { Db } from "../../db/client";
@@ -25,23 +26,9 @@ export const ZONE_METRICS_FIELDS = {
 	memoryused: ["string", "The total cpu used in GiB"],
 	memoryallocated: ["string", "The total cpu allocated in GiB"],
 	memorymaxdeviation: ["string", "The maximum memory deviation"],
-	cputhreshold: ["boolean", "CPU usage notification threshold exceeded"],
-	cpudisablethreshold: ["boolean", "CPU usage disable threshold exceeded"],
-	cpuallocatedthreshold: ["boolean", "CPU allocated notification threshold exceeded"],
-	cpuallocateddisablethreshold: ["boolean", "CPU allocated disable threshold exceeded"],
-	memorythreshold: ["boolean", "Memory usage notification threshold exceeded"],
-	memorydisablethreshold: ["boolean", "Memory usage disable threshold exceeded"],
-	memoryallocatedthreshold: ["boolean", "Memory allocated notification threshold exceeded"],
-	memoryallocateddisablethreshold: ["boolean", "Memory allocated disable threshold exceeded"],
+	...THRESHOLD_FIELDS,
 	...ZONE_FIELDS,
 } as const satisfies FieldTable;
-
-// CloudStack's defaults: cluster.{cpu,memory}.allocated.capacity.notificationthreshold (0.75)
-// and cluster.{cpu,memory}.allocated.capacity.disablethreshold (0.85).
-const NOTIFY = 0.75;
-const DISABLE = 0.85;
-
-const GIB = 1024 * 1024 * 1024;
 
 interface Totals {
 	clusters: number;
@@ -142,12 +129,12 @@ export async function zoneMetrics(
 			memoryallocated: percent(t.memoryAllocated, t.memoryTotal),
 			cputhreshold: noUsage(t.hosts),
 			cpudisablethreshold: noUsage(t.hosts),
-			cpuallocatedthreshold: over(t.cpuAllocated, t.cpuTotal, NOTIFY),
-			cpuallocateddisablethreshold: over(t.cpuAllocated, t.cpuTotal, DISABLE),
+			cpuallocatedthreshold: over(t.cpuAllocated, t.cpuTotal, ALLOCATED_NOTIFY),
+			cpuallocateddisablethreshold: over(t.cpuAllocated, t.cpuTotal, ALLOCATED_DISABLE),
 			memorythreshold: noUsage(t.memoryTotal),
 			memorydisablethreshold: noUsage(t.memoryTotal),
-			memoryallocatedthreshold: over(t.memoryAllocated, t.memoryTotal, NOTIFY),
-			memoryallocateddisablethreshold: over(t.memoryAllocated, t.memoryTotal, DISABLE),
+			memoryallocatedthreshold: over(t.memoryAllocated, t.memoryTotal, ALLOCATED_NOTIFY),
+			memoryallocateddisablethreshold: over(t.memoryAllocated, t.memoryTotal, ALLOCATED_DISABLE),
 		};
 	};
 }
