@@ -156,6 +156,81 @@ async function waitForHealth(origin: string, child: ChildProcess, deadline: numb
 	throw new Error(`wrangler dev did not answer /health in time (${lastError}):\n${log()}`);
 }
 
+export interface WranglerDevOptions {
+	port: number;
+	persistTo: string;
+	envFile: string;
+	env: NodeJS.ProcessEnv;
+	verbose: boolean;
+	startTimeoutMs?: number;
+}
+
+/** A `wrangler dev` child in its own process group, with the tail of its output. */
+export interface WranglerDevProcess {
+	readonly proc: ChildProcess;
+	log(): string;
+}
+
+/**
+ * Spawns `wrangler dev` on 127.0.0.1:`port` with the given state and env file and waits for
+ * `/health`; on failure the process group is stopped and the error carries wrangler's output.
+ */
+export async function spawnWranglerDev(options: WranglerDevOptions): Promise<WranglerDevProcess> {
+	const inspectorPort = await freePort();
+	const proc = spawn(
+		process.execPath,
+		[
+			WRANGLER_JS,
+			"dev",
+			"--ip",
+			"127.0.0.1",
+			"--port",
+			String(options.port),
+			"--inspector-port",
+			String(inspectorPort),
+			"--persist-to",
+			options.persistTo,
+			"--env-file",
+			options.envFile,
+			"--show-interactive-dev-session=false",
+			"--log-level",
+			options.verbose ? "log" : "warn",
+		],
+		{ cwd: REPO_ROOT, env: options.env, stdio: ["ignore", "pipe", "pipe"], detached: true },
+	);
+	installExitHook();
+	running.add(proc);
+	let output = "";
+	const log = () => output;
+	const collect = (chunk: Buffer) => {
+		output = tail(output + chunk.toString());
+		if (options.verbose) process.stderr.write(chunk);
+	};
+	proc.stdout?.on("data", collect);
+	proc.stderr?.on("data", collect);
+	try {
+		const origin = `http://127.0.0.1:${options.port}`;
+		await waitForHealth(origin, proc, Date.now() + (options.startTimeoutMs ?? 90_000), log);
+	} catch (error) {
+		await stopWranglerDev(proc);
+		throw error;
+	}
+	return { proc, log };
+}
+
+/** Stops a `wrangler dev` group: SIGTERM, SIGKILL after 5 s, and SIGKILL for a workerd left behind. */
+export async function stopWranglerDev(proc: ChildProcess): Promise<void> {
+	running.delete(proc);
+	if (proc.exitCode === null && proc.signalCode === null) {
+		const exited = new Promise<void>((resolve) => proc.once("exit", () => resolve()));
+		killGroup(proc, "SIGTERM");
+		const timer = setTimeout(() => killGroup(proc, "SIGKILL"), 5_000);
+		await exited;
+		clearTimeout(timer);
+	}
+	killGroup(proc, "SIGKILL");
+}
+
 /** Starts a private `wrangler dev` with fresh state and waits until `/health` answers. */
 export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
 	const adminPassword = options.adminPassword ?? `pw-${randomBytes(12).toString("hex")}`;
@@ -167,63 +242,18 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
 	await writeFile(envFile, `ADMIN_PASSWORD=${adminPassword}\nSECRET_KEK=${secretKek}\n`, { mode: 0o600 });
 	const env = wranglerEnv();
 
-	let child: ChildProcess | undefined;
-	let output = "";
-	const log = () => output;
+	let dev: WranglerDevProcess | undefined;
+	const log = () => dev?.log() ?? "";
 	const stop = async () => {
-		if (child) {
-			const proc = child;
-			child = undefined;
-			running.delete(proc);
-			if (proc.exitCode === null && proc.signalCode === null) {
-				const exited = new Promise<void>((resolve) => proc.once("exit", () => resolve()));
-				killGroup(proc, "SIGTERM");
-				const timer = setTimeout(() => killGroup(proc, "SIGKILL"), 5_000);
-				await exited;
-				clearTimeout(timer);
-			}
-			// workerd may outlive wrangler for a moment; make sure the group is gone.
-			killGroup(proc, "SIGKILL");
-		}
+		if (dev) await stopWranglerDev(dev.proc);
 		await rm(dir, { recursive: true, force: true });
 	};
 
 	try {
 		await runWrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistTo], { env });
 		const port = await freePort();
-		const inspectorPort = await freePort();
 		const origin = `http://127.0.0.1:${port}`;
-		const proc = spawn(
-			process.execPath,
-			[
-				WRANGLER_JS,
-				"dev",
-				"--ip",
-				"127.0.0.1",
-				"--port",
-				String(port),
-				"--inspector-port",
-				String(inspectorPort),
-				"--persist-to",
-				persistTo,
-				"--env-file",
-				envFile,
-				"--show-interactive-dev-session=false",
-				"--log-level",
-				verbose ? "log" : "warn",
-			],
-			{ cwd: REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"], detached: true },
-		);
-		child = proc;
-		installExitHook();
-		running.add(proc);
-		const collect = (chunk: Buffer) => {
-			output = tail(output + chunk.toString());
-			if (verbose) process.stderr.write(chunk);
-		};
-		proc.stdout?.on("data", collect);
-		proc.stderr?.on("data", collect);
-		await waitForHealth(origin, proc, Date.now() + (options.startTimeoutMs ?? 90_000), log);
+		dev = await spawnWranglerDev({ port, persistTo, envFile, env, verbose, startTimeoutMs: options.startTimeoutMs });
 		return {
 			origin,
 			apiUrl: `${origin}/client/api`,

@@ -6,15 +6,18 @@
  *
  * Erasable TypeScript only, so `node` runs it directly (the benchmark imports it).
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { freePort, REPO_ROOT, runWrangler, wranglerEnv } from "../clients/server.ts";
-
-const WRANGLER_JS = path.join(REPO_ROOT, "node_modules", "wrangler", "bin", "wrangler.js");
-const LOG_LIMIT = 256 * 1024;
+import {
+	freePort,
+	runWrangler,
+	spawnWranglerDev,
+	stopWranglerDev,
+	type WranglerDevProcess,
+	wranglerEnv,
+} from "../clients/server.ts";
 
 export interface RestartableDev {
 	readonly origin: string;
@@ -41,18 +44,6 @@ export interface RestartableDevOptions {
 	vars?: Record<string, string>;
 	startTimeoutMs?: number;
 	verbose?: boolean;
-}
-
-const running = new Set<ChildProcess>();
-let hooked = false;
-
-function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-	if (child.pid === undefined) return;
-	try {
-		process.kill(-child.pid, signal);
-	} catch {
-		// Already gone.
-	}
 }
 
 /** Children of `pid` (from /proc), for finding workerd under wrangler. */
@@ -103,77 +94,17 @@ export async function startRestartableDev(options: RestartableDevOptions = {}): 
 	await runWrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistTo], { env });
 	const port = await freePort();
 	const origin = `http://127.0.0.1:${port}`;
-	let child: ChildProcess | undefined;
-	let output = "";
-
-	if (!hooked) {
-		hooked = true;
-		process.on("exit", () => {
-			for (const c of running) killGroup(c, "SIGKILL");
-		});
-	}
+	let dev: WranglerDevProcess | undefined;
 
 	const stop = async () => {
-		const proc = child;
-		child = undefined;
-		if (!proc) return;
-		running.delete(proc);
-		if (proc.exitCode === null && proc.signalCode === null) {
-			const exited = new Promise<void>((resolve) => proc.once("exit", () => resolve()));
-			killGroup(proc, "SIGTERM");
-			const timer = setTimeout(() => killGroup(proc, "SIGKILL"), 5_000);
-			await exited;
-			clearTimeout(timer);
-		}
-		killGroup(proc, "SIGKILL");
+		const current = dev;
+		dev = undefined;
+		if (current) await stopWranglerDev(current.proc);
 	};
 
 	const start = async () => {
-		if (child) return;
-		const inspectorPort = await freePort();
-		const proc = spawn(
-			process.execPath,
-			[
-				WRANGLER_JS,
-				"dev",
-				"--ip",
-				"127.0.0.1",
-				"--port",
-				String(port),
-				"--inspector-port",
-				String(inspectorPort),
-				"--persist-to",
-				persistTo,
-				"--env-file",
-				envFile,
-				"--show-interactive-dev-session=false",
-				"--log-level",
-				verbose ? "log" : "warn",
-			],
-			{ cwd: REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"], detached: true },
-		);
-		child = proc;
-		running.add(proc);
-		const collect = (chunk: Buffer) => {
-			output = (output + chunk.toString()).slice(-LOG_LIMIT);
-			if (verbose) process.stderr.write(chunk);
-		};
-		proc.stdout?.on("data", collect);
-		proc.stderr?.on("data", collect);
-		const deadline = Date.now() + (options.startTimeoutMs ?? 90_000);
-		while (Date.now() < deadline) {
-			if (proc.exitCode !== null || proc.signalCode !== null) {
-				throw new Error(`wrangler dev exited before /health answered:\n${output.slice(-8000)}`);
-			}
-			try {
-				const res = await fetch(`${origin}/health`, { signal: AbortSignal.timeout(2_000) });
-				if (res.ok) return;
-			} catch {
-				// Not listening yet.
-			}
-			await new Promise((resolve) => setTimeout(resolve, 50));
-		}
-		throw new Error(`wrangler dev did not answer /health in time:\n${output.slice(-8000)}`);
+		if (dev) return;
+		dev = await spawnWranglerDev({ port, persistTo, envFile, env, verbose, startTimeoutMs: options.startTimeoutMs });
 	};
 
 	try {
@@ -190,13 +121,13 @@ export async function startRestartableDev(options: RestartableDevOptions = {}): 
 		adminPassword,
 		persistTo,
 		workerdPids: async () => {
-			const pid = child?.pid;
+			const pid = dev?.proc.pid;
 			if (pid === undefined) return [];
 			return (await descendants(pid)).filter((p) => p.comm === "workerd").map((p) => p.pid);
 		},
 		stop,
 		start,
-		log: () => output,
+		log: () => dev?.log() ?? "",
 		dispose: async () => {
 			await stop();
 			await rm(dir, { recursive: true, force: true });
