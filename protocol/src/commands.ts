@@ -6,6 +6,7 @@ import { z } from "zod";
 import { uuid } from "./common.ts";
 import { Host, libvirtUri } from "./inventory.ts";
 import { describeIssues } from "./issues.ts";
+import { Checksum, DownloadLimits, ImageFormat, StoredImage, StoreLocation, StoreUsage, storePath } from "./storage.ts";
 
 /** Every command: its arguments and the `result` of a successful answer. */
 export const COMMANDS = {
@@ -15,6 +16,56 @@ export const COMMANDS = {
 	"host.refresh": { args: z.object({ hostId: uuid }), result: Host },
 	/** Stop watching a host and forget it. */
 	"host.disconnect": { args: z.object({ hostId: uuid }), result: z.object({}) },
+
+	/** How big a store is and how much of it is used; fails `unreachable` when it cannot be reached. */
+	"store.stat": { args: z.object({ store: StoreLocation }), result: StoreUsage },
+	/** Removes a file, or a directory with everything in it; a path that is not there is no error. */
+	"store.remove": {
+		args: z.object({ store: StoreLocation, path: storePath }),
+		result: z.object({ removed: z.boolean() }),
+	},
+	/**
+	 * Streams `url` into `store` at `path` (written as `path.part`, renamed when it checks out),
+	 * hashing while it writes; verifies `checksum` and the image (the format must be `format`; no
+	 * backing file, no external data file; an ISO must carry the ISO 9660 mark). Sends progress
+	 * frames. On any failure nothing is left at `path` or `path.part`.
+	 */
+	"template.download": {
+		args: z.object({
+			templateId: uuid,
+			url: z.url({ protocol: /^https?$/ }).max(2048),
+			format: ImageFormat,
+			checksum: Checksum.optional(),
+			store: StoreLocation,
+			path: storePath,
+			limits: DownloadLimits,
+		}),
+		result: StoredImage.extend({ sha256: z.string().regex(/^[0-9a-f]{64}$/) }),
+	},
+	/**
+	 * Copies a template from secondary storage onto a primary pool as a qcow2 (qemu-img convert),
+	 * once: concurrent and repeated calls for the same pool and path share one copy, and a copy
+	 * already in place is reused (`copied: false`).
+	 */
+	"template.prepare": {
+		args: z.object({
+			templateId: uuid,
+			source: z.object({ store: StoreLocation, path: storePath, format: ImageFormat }),
+			pool: StoreLocation,
+			path: storePath,
+		}),
+		result: StoredImage.extend({ copied: z.boolean() }),
+	},
+	/** A qcow2 linked clone of `backingPath` (same pool), optionally larger than its base. */
+	"volume.clone": {
+		args: z.object({
+			pool: StoreLocation,
+			backingPath: storePath,
+			path: storePath,
+			sizeBytes: z.int().positive().optional(),
+		}),
+		result: StoredImage,
+	},
 } as const;
 
 export type CommandName = keyof typeof COMMANDS;

@@ -6,6 +6,7 @@ export * from "./codec.ts";
 export * from "./commands.ts";
 export * from "./inventory.ts";
 export * from "./limits.ts";
+export * from "./storage.ts";
 export * from "./to-agent.ts";
 export * from "./to-worker.ts";
 export { PING_TEXT, PONG_TEXT, PROTOCOL_VERSION } from "./version.ts";

@@ -674,3 +674,114 @@ export const relayJwtIds = sqliteTable(
 	},
 	(t) => [uniqueIndex("relay_jwt_ids_relay_jti").on(t.relayId, t.jti), index("relay_jwt_ids_expires").on(t.expires)],
 );
+
+// ---- Images: templates and ISOs, where their copies are ----------------------------------------
+
+/** Templates and ISOs (CloudStack's vm_template); soft-deleted (`removed`) as CloudStack keeps them. */
+export const templates = sqliteTable(
+	"templates",
+	{
+		id: text().primaryKey(),
+		name: text().notNull(),
+		displayText: text("display_text").notNull(),
+		/** true for an ISO (registerIso), false for a template. */
+		isIso: integer("is_iso", { mode: "boolean" }).notNull(),
+		/** QCOW2, RAW or ISO. */
+		format: text().notNull(),
+		/** KVM for templates; null for ISOs (they boot on any hypervisor). */
+		hypervisor: text(),
+		osTypeId: text("os_type_id").notNull(),
+		/** USER (registered), SYSTEM (imported by the relay's `template import`). */
+		templateType: text("template_type").notNull().default("USER"),
+		accountId: text("account_id").notNull(),
+		domainId: text("domain_id").notNull(),
+		/** The download URL; null for an imported file. */
+		url: text(),
+		/** As given at registration: plain MD5 or `{SHA-256}…`. */
+		checksum: text(),
+		isPublic: integer("is_public", { mode: "boolean" }).notNull().default(false),
+		isFeatured: integer("is_featured", { mode: "boolean" }).notNull().default(false),
+		isExtractable: integer("is_extractable", { mode: "boolean" }).notNull().default(false),
+		passwordEnabled: integer("password_enabled", { mode: "boolean" }).notNull().default(false),
+		sshKeyEnabled: integer("ssh_key_enabled", { mode: "boolean" }).notNull().default(false),
+		isDynamicallyScalable: integer("is_dynamically_scalable", { mode: "boolean" }).notNull().default(false),
+		requiresHvm: integer("requires_hvm", { mode: "boolean" }).notNull().default(true),
+		/** ISOs: whether a VM may boot from it. */
+		bootable: integer({ mode: "boolean" }).notNull().default(true),
+		bits: integer().notNull().default(64),
+		arch: text().notNull().default("x86_64"),
+		templateTag: text("template_tag"),
+		/** Registered for every zone (zoneid=-1). */
+		crossZones: integer("cross_zones", { mode: "boolean" }).notNull().default(false),
+		/** JSON object of `details`. */
+		details: text(),
+		sortKey: integer("sort_key").notNull().default(0),
+		created: integer().notNull(),
+		removed: integer(),
+	},
+	(t) => [index("templates_account").on(t.accountId, t.created), index("templates_created").on(t.created)],
+);
+
+/**
+ * A template's copy on a zone's secondary storage (CloudStack's template_store_ref): one row per
+ * template and zone, with the download's state. `Allocated` waits for the zone's relay agent.
+ */
+export const templateStores = sqliteTable(
+	"template_stores",
+	{
+		templateId: text("template_id").notNull(),
+		zoneId: text("zone_id").notNull(),
+		/** The image store holding it; null until one is picked (the zone had none). */
+		imageStoreId: text("image_store_id"),
+		/** Allocated, Downloading, Ready, Error. */
+		state: text().notNull(),
+		percent: integer().notNull().default(0),
+		/** Why the download failed (state Error), readable. */
+		errorText: text("error_text"),
+		/** The file in the store, store-relative. */
+		path: text(),
+		sizeBytes: integer("size_bytes").notNull().default(0),
+		physicalBytes: integer("physical_bytes").notNull().default(0),
+		/** The relay command running the download, so late answers of an older attempt are ignored. */
+		commandId: text("command_id"),
+		created: integer().notNull(),
+		updated: integer().notNull(),
+	},
+	(t) => [
+		uniqueIndex("template_stores_key").on(t.templateId, t.zoneId),
+		index("template_stores_zone").on(t.zoneId, t.state),
+		index("template_stores_store").on(t.imageStoreId),
+	],
+);
+
+/** A template's copy on a primary pool (CloudStack's template_spool_ref): made once, then cloned. */
+export const templatePools = sqliteTable(
+	"template_pools",
+	{
+		templateId: text("template_id").notNull(),
+		poolId: text("pool_id").notNull(),
+		/** Copying, Ready, Error. */
+		state: text().notNull(),
+		errorText: text("error_text"),
+		path: text().notNull(),
+		sizeBytes: integer("size_bytes").notNull().default(0),
+		physicalBytes: integer("physical_bytes").notNull().default(0),
+		created: integer().notNull(),
+		updated: integer().notNull(),
+	},
+	(t) => [uniqueIndex("template_pools_key").on(t.templateId, t.poolId), index("template_pools_pool").on(t.poolId)],
+);
+
+/** Accounts a private template or ISO is shared with (updateTemplatePermissions). */
+export const templatePermissions = sqliteTable(
+	"template_permissions",
+	{
+		templateId: text("template_id").notNull(),
+		accountId: text("account_id").notNull(),
+		created: integer().notNull(),
+	},
+	(t) => [
+		uniqueIndex("template_permissions_key").on(t.templateId, t.accountId),
+		index("template_permissions_account").on(t.accountId),
+	],
+);

@@ -157,6 +157,61 @@ export const SETTINGS = [
 		description:
 			"Comma-separated CIDRs that webhook payload URLs may point at although they are loopback, private, link-local or metadata addresses (e.g. 127.0.0.1/32 for a local receiver).",
 	},
+	{
+		name: "max.template.iso.size",
+		category: "Advanced",
+		component: "TemplateManager",
+		type: "Decimal",
+		defaultValue: "50",
+		min: 0.001,
+		description: "The largest template or ISO, in GB (2^30 bytes), a download may bring; larger ones fail.",
+	},
+	{
+		name: "template.download.denied.cidrs",
+		category: "Advanced",
+		component: "TemplateManager",
+		type: "String",
+		defaultValue: "0.0.0.0/8,169.254.0.0/16,fe80::/10",
+		description:
+			"Comma-separated CIDRs (IPv4 or IPv6) that template and ISO URLs may not point at, checked by the relay agent on the resolved address of the URL and of every redirect (default: unspecified and link-local, where cloud metadata services live).",
+	},
+	{
+		name: "template.download.max.redirects",
+		category: "Advanced",
+		component: "TemplateManager",
+		type: "Integer",
+		defaultValue: "5",
+		min: 0,
+		description: "Redirects a template or ISO download follows at most.",
+	},
+	{
+		name: "template.download.stall.timeout",
+		category: "Advanced",
+		component: "TemplateManager",
+		type: "Integer",
+		defaultValue: "60",
+		min: 1,
+		description:
+			"Seconds without a byte after which a download attempt is dropped and resumed (HTTP Range) or retried from the start.",
+	},
+	{
+		name: "template.download.attempts",
+		category: "Advanced",
+		component: "TemplateManager",
+		type: "Integer",
+		defaultValue: "3",
+		min: 1,
+		description: "Attempts a template or ISO download makes (resumes included) before it fails.",
+	},
+	{
+		name: "template.download.timeout",
+		category: "Advanced",
+		component: "TemplateManager",
+		type: "Integer",
+		defaultValue: "10800",
+		min: 10,
+		description: "Seconds a template or ISO download may take in all before it fails.",
+	},
 ] as const satisfies readonly SettingDefinition[];
 
 export type SettingName = (typeof SETTINGS)[number]["name"];
