@@ -3,7 +3,7 @@
  * result schema. Adding a command means adding one entry to `COMMANDS` (see the README).
  */
 import { z } from "zod";
-import { uuid } from "./common.ts";
+import { count, uuid } from "./common.ts";
 import { Host, libvirtUri } from "./inventory.ts";
 import { describeIssues } from "./issues.ts";
 import { Checksum, DownloadLimits, ImageFormat, StoredImage, StoreLocation, StoreUsage, storePath } from "./storage.ts";
@@ -55,6 +55,15 @@ export const COMMANDS = {
 			path: storePath,
 		}),
 		result: StoredImage.extend({ copied: z.boolean() }),
+	},
+	/**
+	 * Streams a file of `store` to the Worker: an HTTP POST of its bytes to `/relay/v1/stream/<streamId>`
+	 * on the control plane (the agent's own signed JWT, as for connect), which hands them to the
+	 * client of an extractTemplate link. Outbound only, like the WebSocket.
+	 */
+	"template.upload": {
+		args: z.object({ store: StoreLocation, path: storePath, streamId: uuid }),
+		result: z.object({ bytes: count }),
 	},
 	/** A qcow2 linked clone of `backingPath` (same pool), optionally larger than its base. */
 	"volume.clone": {

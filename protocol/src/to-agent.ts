@@ -44,6 +44,12 @@ export const CommandFrame = z.discriminatedUnion("name", [
 	commandFrame("host.connect", COMMANDS["host.connect"].args),
 	commandFrame("host.refresh", COMMANDS["host.refresh"].args),
 	commandFrame("host.disconnect", COMMANDS["host.disconnect"].args),
+	commandFrame("store.stat", COMMANDS["store.stat"].args),
+	commandFrame("store.remove", COMMANDS["store.remove"].args),
+	commandFrame("template.download", COMMANDS["template.download"].args),
+	commandFrame("template.prepare", COMMANDS["template.prepare"].args),
+	commandFrame("template.upload", COMMANDS["template.upload"].args),
+	commandFrame("volume.clone", COMMANDS["volume.clone"].args),
 ]);
 
 /** The answer to the agent's `ping`. It has no fields, so its text never changes (`PONG_TEXT`). */

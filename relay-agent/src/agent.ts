@@ -18,10 +18,13 @@ import { Connection, type ConnectionOptions, type LinkEvent } from "./connection
 import { Dispatcher } from "./dispatcher.ts";
 import { type DriverPicker, driverFor } from "./drivers/index.ts";
 import { hostHandlers } from "./handlers/host.ts";
+import { siteStorageHandlers } from "./handlers/storage.ts";
 import { Hosts, type HostsOptions } from "./hosts.ts";
 import { loadKey, signConnectJwt } from "./identity.ts";
 import { errorText, type Logger } from "./log.ts";
 import { type LinkStatus, StateStore } from "./state.ts";
+import { StorePool } from "./storage/open.ts";
+import type { StoreSource } from "./templates/stores.ts";
 import { AGENT_VERSION } from "./version.ts";
 
 export const EXIT_OK = 0;
@@ -39,6 +42,8 @@ export interface AgentOptions {
 	hosts?: Pick<HostsOptions, "pollMs" | "probeTimeoutMs">;
 	/** Test overrides: backoff and timers. */
 	connection?: Pick<ConnectionOptions, "backoff" | "readyTimeoutMs" | "missedBeats">;
+	/** Test override: how stores are reached (default: a StorePool, one open store per location). */
+	openStore?: StoreSource;
 }
 
 /** Runs the agent until stopped or revoked; resolves with the process exit code. */
@@ -73,8 +78,18 @@ export async function runAgent(options: AgentOptions): Promise<number> {
 			connection.send(event);
 		},
 	});
+	const credential = () => signConnectJwt(key, config.relayId, config.zoneId);
+	const stores = new StorePool();
+	const storage = siteStorageHandlers({
+		driver: config.driver,
+		openStore: options.openStore ?? stores,
+		log,
+		url: config.url,
+		zoneId: config.zoneId,
+		credential,
+	});
 	const dispatcher = new Dispatcher({
-		handlers: hostHandlers(hosts),
+		handlers: { ...hostHandlers(hosts), ...storage },
 		store,
 		log,
 		send: (frame) => connection?.send(frame) ?? false,
@@ -117,7 +132,7 @@ export async function runAgent(options: AgentOptions): Promise<number> {
 	connection = new Connection({
 		url: config.url,
 		zoneId: config.zoneId,
-		credential: () => signConnectJwt(key, config.relayId, config.zoneId),
+		credential,
 		hello,
 		onCommand: (frame) => dispatcher.handle(frame),
 		onRefused: (error, text) => dispatcher.refuse(error, text),
@@ -137,6 +152,7 @@ export async function runAgent(options: AgentOptions): Promise<number> {
 		signal?.removeEventListener("abort", stop);
 		hosts.stopPolling();
 		dispatcher.abortAll();
+		await stores.close().catch(() => {});
 	}
 	if (outcome.kind === "fatal") {
 		setLink({ state: "revoked", lastError: `${outcome.reason}: ${outcome.text}` });

@@ -3,6 +3,7 @@
  * - `enroll --url <control plane> --token <token> [--name <name>] [--config <file>]`
  * - `run [--config <file>] [--local [--url <url>]]`
  * - `status [--config <file>] [--json]`
+ * - `template import FILE --name <name> [--format QCOW2|RAW|ISO] [--ostype <id>] [--displaytext <text>] [--config <file>]`
  *
  * Exit codes: 0 done or stopped by a signal, 1 an error (bad config, refused enrolment),
  * 2 the control plane revoked or does not know this relay (never restarted by the systemd unit).
@@ -14,6 +15,8 @@ import { DEFAULT_CONFIG_FILE, type DriverName, loadConfig } from "./config.ts";
 import { type EnrollError, enroll, localEnroll } from "./enroll.ts";
 import { createLogger, errorText, isLogLevel, type LogLevel } from "./log.ts";
 import { formatStatus, statusReport } from "./status.ts";
+import { FORMATS, importTemplate } from "./templates/import.ts";
+import { defaultOpenStore } from "./templates/stores.ts";
 import { AGENT_VERSION } from "./version.ts";
 
 const DEFAULT_LOCAL_URL = "http://127.0.0.1:8787";
@@ -173,6 +176,52 @@ export async function main(argv: string[]): Promise<number> {
 				exitCode = EXIT_ERROR;
 			}
 		});
+
+	program
+		.command("template")
+		.description("templates on this site's storage")
+		.command("import")
+		.description("register a local image file as a template and write it to the zone's secondary storage")
+		.argument("<file>", "the image file (qcow2, raw or ISO)")
+		.requiredOption("--name <name>", "the template's name")
+		.addOption(new Option("--format <format>", "the image format (default: guessed from the file)").choices(FORMATS))
+		.option("--ostype <id>", "the OS type id (listOsTypes; default: Other Linux (64-bit))")
+		.option("--displaytext <text>", "the template's description (default: the name)")
+		.addOption(configOption())
+		.action(
+			async (
+				file: string,
+				opts: {
+					name: string;
+					format?: (typeof FORMATS)[number];
+					ostype?: string;
+					displaytext?: string;
+					config: string;
+				},
+			) => {
+				const log = createLogger();
+				try {
+					const config = await loadConfig(opts.config);
+					const { templateId, image } = await importTemplate({
+						config,
+						file,
+						name: opts.name,
+						...(opts.format ? { format: opts.format } : {}),
+						...(opts.ostype ? { osTypeId: opts.ostype } : {}),
+						...(opts.displaytext ? { displayText: opts.displaytext } : {}),
+						openStore: defaultOpenStore,
+						log,
+					});
+					process.stdout.write(
+						`Imported template ${templateId} (${image.format}, ${image.sizeBytes} bytes, sha256 ${image.sha256})\n`,
+					);
+				} catch (error) {
+					log.error("template import failed", { error: errorText(error) });
+					process.stderr.write(`template import failed: ${errorText(error)}\n`);
+					exitCode = EXIT_ERROR;
+				}
+			},
+		);
 
 	try {
 		await program.parseAsync(argv, { from: "user" });

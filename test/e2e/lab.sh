@@ -3,7 +3,7 @@
 # (lab-h1, lab-h2, …) at 10.99.0.1N, reached from the root namespace over qemu+tcp through a bridge
 # in lab-fabric (root leg lab-mgmt = 10.99.0.1). Recipe and gotchas: the project's host-lab reference (shared/reference/host-lab.md).
 #
-#   [W=<scratch dir>] [LAB_HOSTS=2] test/e2e/lab.sh install|up|down|status|stop-host N|start-host N|guest|nfs
+#   [W=<scratch dir>] [LAB_HOSTS=2] test/e2e/lab.sh install|up|down|status|stop-host N|start-host N|guest|nfs|nfs-down
 #
 # Without W, `up` makes one (mktemp, printed) and records it in /run/flarestack-lab.dir for the others.
 #
@@ -32,6 +32,12 @@ install_pkgs() {
 	command -v qemu-system-x86_64 >/dev/null || need+=(qemu-system-x86)
 	command -v qemu-img >/dev/null || need+=(qemu-utils)
 	command -v tini >/dev/null || need+=(tini)
+	# NFS (`nfs`): the userspace server and clients.
+	command -v ganesha.nfsd >/dev/null || need+=(nfs-ganesha nfs-ganesha-vfs)
+	command -v rpcbind >/dev/null || need+=(rpcbind)
+	command -v nfs-ls >/dev/null || need+=(libnfs-utils)
+	dpkg -s qemu-block-extra >/dev/null 2>&1 || need+=(qemu-block-extra)
+	command -v curl >/dev/null || need+=(curl)
 	[ ${#need[@]} -eq 0 ] && return 0
 	export DEBIAN_FRONTEND=noninteractive
 	apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${need[@]}" >/dev/null ||
@@ -176,20 +182,24 @@ INIT
 	echo "lab guest: $W/guest/{vmlinux,initrd.gz,tmpl-busybox.qcow2}"
 }
 
-# `nfs`: nfs-ganesha (userspace, FSAL VFS) on 127.0.0.1 exporting $W/nfs/primary and /secondary, for
-# qemu-img nfs:// and libvirt network disks (no kernel NFS on these machines, so no netfs pools).
+# `nfs`: nfs-ganesha (userspace, FSAL VFS) on 127.0.0.1 exporting $W/nfs/primary, /secondary and
+# /tiny (a 48 MiB ext4 on a loop device, for "storage full" tests), for qemu-img nfs://, libvirt
+# network disks and the agent's own NFS client (no kernel NFS on these machines, so no netfs pools).
+# Only one NFS server can own 127.0.0.1:2049, so a second W is refused rather than half started.
 nfs() {
-	local need=()
-	command -v ganesha.nfsd >/dev/null || need+=(nfs-ganesha nfs-ganesha-vfs)
-	command -v rpcbind >/dev/null || need+=(rpcbind)
-	command -v nfs-ls >/dev/null || need+=(libnfs-utils)
-	dpkg -s qemu-block-extra >/dev/null 2>&1 || need+=(qemu-block-extra)
-	if [ ${#need[@]} -gt 0 ]; then
-		export DEBIAN_FRONTEND=noninteractive
-		apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${need[@]}" >/dev/null ||
-			{ apt-get -o DPkg::Lock::Timeout=600 update -qq && apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${need[@]}" >/dev/null; }
+	install_pkgs
+	if ss -Hltn 'sport = :2049' | grep -q .; then
+		echo "lab: an NFS server already listens on port 2049 (another W?): run nfs-down for it first" >&2
+		return 1
 	fi
-	mkdir -p "$W/nfs/primary" "$W/nfs/secondary"
+	mkdir -p "$W/nfs/primary" "$W/nfs/secondary" "$W/nfs/tiny"
+	if [ ! -f "$W/nfs/tiny.loop" ]; then
+		rm -f "$W/nfs/tiny.img"
+		truncate -s 48M "$W/nfs/tiny.img"
+		mkfs.ext4 -q -F -m 0 "$W/nfs/tiny.img" >/dev/null
+		losetup --find --show "$W/nfs/tiny.img" >"$W/nfs/tiny.loop"
+		mount "$(cat "$W/nfs/tiny.loop")" "$W/nfs/tiny"
+	fi
 	cat >"$W/nfs/ganesha.conf" <<CONF
 NFS_CORE_PARAM { Bind_addr = 127.0.0.1; Protocols = 3, 4; Enable_NLM = false; Enable_RQUOTA = false; }
 NFSV4 { Graceless = true; }
@@ -197,14 +207,19 @@ EXPORT { Export_Id = 1; Path = $W/nfs/primary;   Pseudo = /primary;   Protocols 
          Access_Type = RW; Squash = No_Root_Squash; SecType = sys; FSAL { Name = VFS; } }
 EXPORT { Export_Id = 2; Path = $W/nfs/secondary; Pseudo = /secondary; Protocols = 3, 4; Transports = TCP;
          Access_Type = RW; Squash = No_Root_Squash; SecType = sys; FSAL { Name = VFS; } }
+EXPORT { Export_Id = 3; Path = $W/nfs/tiny;      Pseudo = /tiny;      Protocols = 3, 4; Transports = TCP;
+         Access_Type = RW; Squash = No_Root_Squash; SecType = sys; FSAL { Name = VFS; } }
 CONF
-	setsid rpcbind -f -w </dev/null >/dev/null 2>&1 &
-	echo $! >"$W/rpcbind.pid"
-	sleep 0.3
+	# rpcbind is per machine: start one only when none answers, and stop only the one we started.
+	if ! ss -Hltn 'sport = :111' | grep -q .; then
+		setsid rpcbind -f -w </dev/null >/dev/null 2>&1 &
+		echo $! >"$W/rpcbind.pid"
+		sleep 0.3
+	fi
 	ganesha.nfsd -f "$W/nfs/ganesha.conf" -L "$W/nfs/ganesha.log" -p "$W/nfs/ganesha.pid" -N NIV_EVENT
 	for _ in $(seq 1 50); do
 		if nfs-ls "nfs://127.0.0.1$W/nfs/secondary" >/dev/null 2>&1; then
-			echo "lab nfs: nfs://127.0.0.1$W/nfs/{primary,secondary}"
+			echo "lab nfs: nfs://127.0.0.1$W/nfs/{primary,secondary,tiny}"
 			return 0
 		fi
 		sleep 0.2
@@ -213,6 +228,7 @@ CONF
 	return 1
 }
 
+# Stops this W's ganesha (and its rpcbind, if it started one), then unmounts and detaches `tiny`.
 stop_nfs() {
 	local pid
 	if [ -f "$W/nfs/ganesha.pid" ]; then
@@ -224,6 +240,11 @@ stop_nfs() {
 	if [ -f "$W/rpcbind.pid" ]; then
 		kill "$(cat "$W/rpcbind.pid")" 2>/dev/null || true
 		rm -f "$W/rpcbind.pid"
+	fi
+	if [ -f "$W/nfs/tiny.loop" ]; then
+		umount "$W/nfs/tiny" 2>/dev/null || umount -l "$W/nfs/tiny" 2>/dev/null || true
+		losetup -d "$(cat "$W/nfs/tiny.loop")" 2>/dev/null || true
+		rm -f "$W/nfs/tiny.loop" "$W/nfs/tiny.img"
 	fi
 }
 
@@ -265,12 +286,18 @@ nfs)
 	[ -f "$STATE_FILE" ] || { mkdir -p "$W" && echo "$W" >"$STATE_FILE"; }
 	nfs
 	;;
+nfs-down)
+	stop_nfs
+	# `nfs` recorded W when nothing else had: forget it unless a lab (hosts) still uses it.
+	[ -f "$STATE_FILE" ] && [ "$(cat "$STATE_FILE")" = "$W" ] && [ ! -d "$W/hosts" ] && rm -f "$STATE_FILE"
+	echo "lab nfs down"
+	;;
 down) down ;;
 status) status ;;
 stop-host) stop_host "${2:?host number}" ;;
 start-host) start_host "${2:?host number}" ;;
 *)
-	echo "usage: W=<dir> LAB_HOSTS=N $0 install|up|down|status|stop-host N|start-host N|guest|nfs" >&2
+	echo "usage: W=<dir> LAB_HOSTS=N $0 install|up|down|status|stop-host N|start-host N|guest|nfs|nfs-down" >&2
 	exit 64
 	;;
 esac

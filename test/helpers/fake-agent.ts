@@ -151,8 +151,39 @@ export function defaultAnswer(frame: CommandFrame, agent: FakeAgent): FakeAnswer
 		case "host.disconnect":
 			agent.hosts = agent.hosts.filter((h) => h.id !== frame.args.hostId);
 			return { ok: true, result: {} };
+		// Storage, as the simulator driver answers it: no store is touched.
+		case "store.stat":
+			return { ok: true, result: { capacityBytes: FAKE_STORE_CAPACITY, usedBytes: FAKE_STORE_USED } };
+		case "store.remove":
+			return { ok: true, result: { removed: true } };
+		case "template.download": {
+			const { path, format } = frame.args;
+			const image = { path, format, sizeBytes: FAKE_IMAGE_SIZE, physicalBytes: FAKE_IMAGE_PHYSICAL };
+			return { ok: true, result: { ...image, sha256: "0".repeat(64) } };
+		}
+		case "template.prepare": {
+			const image = {
+				path: frame.args.path,
+				format: "QCOW2",
+				sizeBytes: FAKE_IMAGE_SIZE,
+				physicalBytes: FAKE_IMAGE_PHYSICAL,
+			};
+			return { ok: true, result: { ...image, copied: true } };
+		}
+		case "volume.clone": {
+			const size = frame.args.sizeBytes ?? FAKE_IMAGE_SIZE;
+			return { ok: true, result: { path: frame.args.path, format: "QCOW2", sizeBytes: size, physicalBytes: 196_608 } };
+		}
+		default:
+			return { ok: false, error: { code: "unsupported", text: `the fake agent does not do ${frame.name}` } };
 	}
 }
+
+/** What the default handler answers for storage commands. */
+export const FAKE_STORE_CAPACITY = 10 * 1024 ** 4;
+export const FAKE_STORE_USED = 1024 ** 4;
+export const FAKE_IMAGE_SIZE = 2 * 1024 ** 3;
+export const FAKE_IMAGE_PHYSICAL = 700 * 1024 ** 2;
 
 export interface FakeAgent {
 	identity: FakeIdentity;

@@ -42,12 +42,21 @@ afterEach(async () => {
 function setup(handlers: Partial<CommandHandlers>, store = new StateStore(path.join(dir, "state.json"))) {
 	const sent: AnswerFrame[] = [];
 	const calls: string[] = [];
-	const all: CommandHandlers = {
+	const unused = async () => {
+		throw new Error("not used by these tests");
+	};
+	const all = {
 		"host.connect": async () => host(),
 		"host.refresh": async () => host(),
 		"host.disconnect": async () => ({}),
+		"store.stat": unused,
+		"store.remove": unused,
+		"template.download": unused,
+		"template.prepare": unused,
+		"template.upload": unused,
+		"volume.clone": unused,
 		...handlers,
-	};
+	} as CommandHandlers;
 	const counted = Object.fromEntries(
 		Object.entries(all).map(([name, fn]) => [
 			name,
@@ -215,7 +224,7 @@ describe("dispatcher", () => {
 				"host.connect": async () => host(),
 				"host.refresh": async () => host(),
 				"host.disconnect": async () => ({}),
-			},
+			} as unknown as CommandHandlers,
 			store,
 			log: silentLogger,
 			limit: 5,

@@ -77,11 +77,50 @@ const command = {
 	deadline: NOW + 30_000,
 } satisfies ToAgentFrame;
 
+const NFS = { kind: "nfs", server: "10.0.0.2", path: "/export/secondary" } as const;
+
 const toAgent: ToAgentFrame[] = [
 	{ type: "ready", v: 1, sessionId: SESSION, role: "active", heartbeatMs: 5000, serverTime: NOW },
 	command,
 	{ ...command, name: "host.refresh", args: { hostId: HOST } },
 	{ ...command, name: "host.disconnect", args: { hostId: HOST } },
+	{ ...command, name: "store.stat", args: { store: NFS } },
+	{ ...command, name: "store.remove", args: { store: NFS, path: "template/tmpl/1/2" } },
+	{
+		...command,
+		name: "template.download",
+		args: {
+			templateId: HOST,
+			url: "https://images.example/debian.qcow2",
+			format: "QCOW2",
+			checksum: { algorithm: "sha256", hex: "ab12" },
+			store: NFS,
+			path: "template/tmpl/1/2/2.qcow2",
+			limits: {
+				maxBytes: 2 ** 30,
+				maxRedirects: 5,
+				stallTimeoutMs: 60_000,
+				attempts: 3,
+				deniedRanges: ["169.254.0.0/16"],
+			},
+		},
+	},
+	{
+		...command,
+		name: "template.prepare",
+		args: {
+			templateId: HOST,
+			source: { store: NFS, path: "template/tmpl/1/2/2.qcow2", format: "QCOW2" },
+			pool: { kind: "local", path: "/srv/primary" },
+			path: "template-2.qcow2",
+		},
+	},
+	{ ...command, name: "template.upload", args: { store: NFS, path: "template/tmpl/1/2/2.qcow2", streamId: SESSION } },
+	{
+		...command,
+		name: "volume.clone",
+		args: { pool: NFS, backingPath: "template-2.qcow2", path: "vol-1.qcow2", sizeBytes: 2 * 2 ** 30 },
+	},
 	{ type: "pong", v: 1 },
 	{ type: "close", v: 1, reason: "revoked", text: "agent deleted by admin" },
 	{ type: "close", v: 1, reason: "replaced", text: "" },

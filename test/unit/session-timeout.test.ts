@@ -29,6 +29,7 @@ function deps(at: number, timeoutSeconds?: number): Deps {
 		settings: settingsFrom(overrides),
 		invalidateSettings: () => {},
 		relay: relayLinkFor(env),
+		signExtractLink: async () => "unused",
 	};
 }
 

@@ -15,8 +15,11 @@ import { secretBoxFor } from "./lib/crypto";
 import { logError } from "./lib/log";
 import { connectRelay } from "./relay/connect";
 import { enrollRelay } from "./relay/enroll";
+import { receiveStream, serveExtract, signExtractToken } from "./relay/extract";
 import { relayLinkFor } from "./relay/link-impl";
 import { localEnroll } from "./relay/local-enroll";
+import { finishImport, registerImport } from "./relay/template-import";
+import { refreshZoneUsage } from "./templates/usage";
 import { engineDeps } from "./webhooks/engine";
 import { publishAfterRequest } from "./webhooks/publisher";
 
@@ -37,6 +40,7 @@ async function buildDeps(env: Env): Promise<Deps> {
 		settings: await loadSettings(db, now),
 		invalidateSettings,
 		relay: relayLinkFor(env),
+		signExtractLink: (link, expiresAt) => signExtractToken(env, link, expiresAt),
 	};
 }
 
@@ -107,6 +111,75 @@ app.post("/relay/v1/local-enroll", async (c) => {
 	}
 });
 
+// `flarestack-relay template import`: register, then report the upload (relay/template-import.ts).
+app.post("/relay/v1/template-import", (c) =>
+	relayJsonRoute(c.req.raw, c.env, c.executionCtx, (db, body, now) => registerImport(db, c.req.raw, body, now)),
+);
+app.post("/relay/v1/template-import/:templateId", (c) =>
+	relayJsonRoute(c.req.raw, c.env, c.executionCtx, (db, body, now) =>
+		finishImport(db, c.req.raw, c.req.param("templateId"), body, now),
+	),
+);
+
+/** A small JSON body from a relay agent, handled by `handle`; events and usage follow the answer. */
+async function relayJsonRoute(
+	request: Request,
+	env: Env,
+	executionCtx: { waitUntil(promise: Promise<unknown>): void },
+	handle: (
+		db: ReturnType<typeof createDb>,
+		body: unknown,
+		now: number,
+	) => Promise<{ status: number; body: Record<string, unknown>; changedZone?: string }>,
+): Promise<Response> {
+	const text = await request.text();
+	if (text.length > MAX_ENROLL_BODY) return Response.json({ error: "The body is too large" }, { status: 413 });
+	let body: unknown;
+	try {
+		body = JSON.parse(text);
+	} catch {
+		return Response.json({ error: "The body must be JSON" }, { status: 400 });
+	}
+	try {
+		const db = createDb(env.DB);
+		const result = await handle(db, body, systemClock.now());
+		if (result.changedZone) {
+			executionCtx.waitUntil(refreshZoneUsage({ db, relay: relayLinkFor(env) }, result.changedZone));
+		}
+		if (takeEventsPending()) {
+			executionCtx.waitUntil(
+				engineDeps(env)
+					.then(publishAfterRequest)
+					.catch((error) => logError("relay", "publishing events to webhooks failed", error)),
+			);
+		}
+		return Response.json(result.body, { status: result.status });
+	} catch (error) {
+		logError("relay", "relay template import failed", error);
+		return Response.json({ error: "Internal error, please contact your system administrator" }, { status: 500 });
+	}
+}
+
+// extractTemplate/extractIso links: the bytes come from the site's relay agent as they are read.
+app.get("/client/extract/:token/:file", async (c) => {
+	try {
+		return await serveExtract(c.env, createDb(c.env.DB), c.req.param("token"), systemClock.now());
+	} catch (error) {
+		logError(c.get("requestId"), "serving an extract link failed", error);
+		return c.json({ error: "Internal error, please contact your system administrator" }, 500);
+	}
+});
+
+// A relay agent's upload for a waiting extract download (template.upload).
+app.post("/relay/v1/stream/:id", async (c) => {
+	try {
+		return await receiveStream(c.req.raw, c.env, createDb(c.env.DB), c.req.param("id"), systemClock.now());
+	} catch (error) {
+		logError(c.get("requestId"), "relay stream failed", error);
+		return c.json({ error: "Internal error, please contact your system administrator" }, 500);
+	}
+});
+
 app.on(["GET", "POST"], "/client/api", async (c) => {
 	const deps = await buildDeps(c.env);
 	const response = await handleApiRequest(
@@ -116,6 +189,7 @@ app.on(["GET", "POST"], "/client/api", async (c) => {
 			method: c.req.method,
 			sourceIp: c.req.header("cf-connecting-ip") ?? "unknown",
 			secure: new URL(c.req.url).protocol === "https:",
+			origin: new URL(c.req.url).origin,
 		},
 		c.get("requestId"),
 	);

@@ -21,6 +21,7 @@ import { relayCommands } from "./relay";
 import { roleCommands } from "./role";
 import { storageCommands } from "./storage";
 import { tagCommands } from "./tag";
+import { templateCommands } from "./template";
 import type { AnyCommand } from "./types";
 import { userCommands } from "./user";
 import { webhookCommands } from "./webhook";
@@ -58,4 +59,5 @@ export const commands = buildRegistry([
 	tagCommands,
 	webhookCommands,
 	relayCommands,
+	templateCommands,
 ]);

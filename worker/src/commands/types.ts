@@ -18,6 +18,8 @@ export interface Deps {
 	invalidateSettings(): void;
 	/** The zones' relay agents (through each zone's ZoneRelay Durable Object). */
 	relay: RelayLink;
+	/** Signs an extractTemplate download link valid until `expiresAt` (relay/extract.ts). */
+	signExtractLink(link: { templateId: string; zoneId: string }, expiresAt: number): Promise<string>;
 }
 
 export interface RequestInfo {
@@ -25,6 +27,8 @@ export interface RequestInfo {
 	/** From CF-Connecting-IP only: client-set headers are never trusted. */
 	sourceIp: string;
 	secure: boolean;
+	/** The URL origin the request came to (links in answers point back at it). */
+	origin: string;
 }
 
 export interface CommandContext<P> {

@@ -212,6 +212,15 @@ export const SETTINGS = [
 		min: 10,
 		description: "Seconds a template or ISO download may take in all before it fails.",
 	},
+	{
+		name: "extract.url.expiration.interval",
+		category: "Advanced",
+		component: "TemplateManager",
+		type: "Integer",
+		defaultValue: "14400",
+		min: 60,
+		description: "Seconds an extractTemplate/extractIso download link stays valid.",
+	},
 ] as const satisfies readonly SettingDefinition[];
 
 export type SettingName = (typeof SETTINGS)[number]["name"];

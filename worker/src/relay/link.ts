@@ -35,9 +35,27 @@ export interface RelayLink {
 		args: CommandArgs<N>,
 		timeoutMs?: number,
 	): Promise<CallOutcome<N>>;
+	/**
+	 * Sends a command nobody waits for: the zone's ZoneRelay keeps it until answered or past its
+	 * deadline (resending it after a reconnect) and applies its progress and outcome to D1 itself
+	 * (relay/background.ts), by `context`. Resolves once sent, with the command id.
+	 */
+	start<N extends CommandName>(
+		zoneId: string,
+		name: N,
+		args: CommandArgs<N>,
+		options: { timeoutMs: number; context: BackgroundContext },
+	): Promise<{ ok: true; id: string } | { ok: false; code: "no_relay" | "invalid"; text: string }>;
 	/** Closes every socket of `relayId` in the zone with `close {reason: "revoked"}`. */
 	revoke(zoneId: string, relayId: string): Promise<void>;
 	status(zoneId: string): Promise<RelayStatus>;
 }
 
 export const DEFAULT_COMMAND_TIMEOUT_MS = 30_000;
+
+/** What a background command's outcome is applied to (see relay/background.ts). */
+export type BackgroundContext =
+	| { kind: "download"; templateId: string; zoneId: string }
+	| { kind: "prepare"; templateId: string; poolId: string }
+	| { kind: "usage"; target: "imageStore" | "pool"; id: string }
+	| { kind: "cleanup" };

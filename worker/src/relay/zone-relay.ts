@@ -25,11 +25,31 @@ import {
 } from "@flarestack/protocol";
 import { createDb, type Db } from "../db/client";
 import { takeEventsPending } from "../db/events";
+import { loadSettings } from "../db/settings";
+import { systemClock } from "../lib/clock";
 import { logError, logWarn } from "../lib/log";
+import type { TemplateDeps } from "../templates/deps";
+import { startAllocatedDownloads } from "../templates/downloads";
+import { CLEANUP_TIMEOUT_MS } from "../templates/remove";
+import { refreshZoneUsage } from "../templates/usage";
 import { engineDeps } from "../webhooks/engine";
 import { publishAfterRequest } from "../webhooks/publisher";
 import { applyHello, applyHostAnswer, applyHostReport, applyRelayConnect, applyRelayLoss, zoneName } from "./apply";
-import { type CallOutcome, DEFAULT_COMMAND_TIMEOUT_MS, type RelayStatus } from "./link";
+import {
+	applyBackgroundOutcome,
+	applyBackgroundProgress,
+	type BackgroundCommand,
+	beforeBackgroundSend,
+	type FollowUp,
+} from "./background";
+import { StreamRendezvous } from "./extract";
+import {
+	type BackgroundContext,
+	type CallOutcome,
+	DEFAULT_COMMAND_TIMEOUT_MS,
+	type RelayLink,
+	type RelayStatus,
+} from "./link";
 
 /** What the agent is asked to beat at (PING_TEXT every so often). */
 export const HEARTBEAT_MS = 5000;
@@ -40,6 +60,13 @@ const ALARM_EVERY_MS = 5000;
 /** Deadline of the commands the DO sends on its own (reconciliation). */
 const RECONCILE_TIMEOUT_MS = 30_000;
 const LONGEST_TIMEOUT_MS = 15 * 60_000;
+/** The longest an extract download may stream (the agent stops its upload at the deadline). */
+const UPLOAD_TIMEOUT_MS = 6 * 3600_000;
+/** Background commands may wait much longer: a download of a big image, a cleanup for an agent that is away. */
+const LONGEST_BACKGROUND_TIMEOUT_MS = 2 * 24 * 3600_000;
+/** How often store usage is refreshed while an agent is connected. */
+const USAGE_EVERY_MS = 60_000;
+const USAGE_AT = "usage:at";
 
 /** Kept on each socket (serializeAttachment): survives hibernation. */
 interface SocketInfo {
@@ -66,6 +93,10 @@ interface PendingCommand {
 	deadline: number;
 	timeoutMs: number;
 	sentAt: number;
+	/** A background command (RelayLink.start): its outcome is applied to D1 by this. */
+	context?: BackgroundContext;
+	/** The zone of a background command (the alarm applies its deadline with no socket around). */
+	zoneId?: string;
 }
 
 const CMD = "cmd:";
@@ -105,6 +136,10 @@ export class ZoneRelay extends DurableObject<Env> {
 	private chain: Promise<void> = Promise.resolve();
 	/** Sockets already handled as gone, in case a closed socket refused its new attachment. */
 	private readonly gone = new WeakSet<WebSocket>();
+	/** The last percent written per download command, so unchanged progress costs no D1 write. */
+	private readonly percents = new Map<string, number>();
+	/** extractTemplate downloads waiting for (or receiving) the agent's upload. */
+	private readonly streams = new StreamRendezvous();
 
 	constructor(ctx: DurableObjectState, env: Env) {
 		super(ctx, env);
@@ -116,6 +151,11 @@ export class ZoneRelay extends DurableObject<Env> {
 
 	/** The upgrade, forwarded by connect.ts after the JWT was verified (x-relay-* set by the Worker). */
 	override async fetch(request: Request): Promise<Response> {
+		const { pathname } = new URL(request.url);
+		if (pathname === "/extract") return this.extractDownload(request);
+		if (pathname.startsWith("/stream/") && request.body) {
+			return this.streams.upload(decodeURIComponent(pathname.slice("/stream/".length)), request.body);
+		}
 		const relayId = request.headers.get("x-relay-id");
 		const relayName = request.headers.get("x-relay-name") ?? relayId;
 		const zoneId = request.headers.get("x-zone-id");
@@ -184,6 +224,81 @@ export class ZoneRelay extends DurableObject<Env> {
 		await this.scheduleAlarm(now, command.deadline);
 		sendFrame(active, this.commandFrame(command));
 		return outcome;
+	}
+
+	/**
+	 * Sends a command nobody waits for (RelayLink.start). It is kept like any pending command
+	 * (resent after a reconnect) and its outcome is applied to D1 by its context. A cleanup is kept
+	 * even with no agent connected: it goes out with the next hello.
+	 */
+	async start(
+		zoneId: string,
+		name: CommandName,
+		args: unknown,
+		timeoutMs: number,
+		context: BackgroundContext,
+	): Promise<{ ok: true; id: string } | { ok: false; code: "no_relay" | "invalid"; text: string }> {
+		if (!(name in COMMANDS)) return { ok: false, code: "invalid", text: `Unknown relay command ${name}` };
+		const parsedArgs = COMMANDS[name].args.safeParse(args);
+		if (!parsedArgs.success) return { ok: false, code: "invalid", text: `Bad arguments for ${name}` };
+		const active = this.activeSocket();
+		if (!active && context.kind !== "cleanup") {
+			return {
+				ok: false,
+				code: "no_relay",
+				text: `Zone ${await zoneName(this.db, zoneId)} has no connected relay agent`,
+			};
+		}
+		const now = Date.now();
+		if (context.kind === "usage") {
+			// One stat per store at a time: refreshes asked for in a burst share it.
+			const pending = await this.ctx.storage.list<PendingCommand>({ prefix: CMD });
+			for (const other of pending.values()) {
+				const c = other.context;
+				if (c?.kind === "usage" && c.target === context.target && c.id === context.id)
+					return { ok: true, id: other.id };
+			}
+		}
+		const timeout = Math.min(Math.max(1, Math.floor(timeoutMs)), LONGEST_BACKGROUND_TIMEOUT_MS);
+		const command: PendingCommand = {
+			id: crypto.randomUUID(),
+			name,
+			args: parsedArgs.data,
+			deadline: now + timeout,
+			timeoutMs: timeout,
+			sentAt: now,
+			context,
+			zoneId,
+		};
+		if (!(await beforeBackgroundSend(this.db, now, this.background(command, zoneId)))) {
+			return { ok: false, code: "invalid", text: `Nothing waits for ${name} any more` };
+		}
+		this.publishEvents();
+		await this.ctx.storage.put(CMD + command.id, command);
+		await this.scheduleAlarm(now, command.deadline);
+		if (active) sendFrame(active, this.commandFrame(command));
+		return { ok: true, id: command.id };
+	}
+
+	/** An extract link was fetched: the agent streams the file (template.upload) into the response. */
+	private async extractDownload(request: Request): Promise<Response> {
+		const { store, path, bytes } = (await request.json()) as { store: unknown; path: string; bytes: number };
+		return this.streams.download(bytes, async (streamId) => {
+			const active = this.activeSocket();
+			if (!active) return false;
+			const now = Date.now();
+			const command: PendingCommand = {
+				id: crypto.randomUUID(),
+				name: "template.upload",
+				args: COMMANDS["template.upload"].args.parse({ store, path, streamId }),
+				deadline: now + UPLOAD_TIMEOUT_MS,
+				timeoutMs: UPLOAD_TIMEOUT_MS,
+				sentAt: now,
+			};
+			await this.ctx.storage.put(CMD + command.id, command);
+			await this.scheduleAlarm(now, command.deadline);
+			return sendFrame(active, this.commandFrame(command));
+		});
 	}
 
 	/** Closes every socket of the relay with close{revoked}; the agent exits and does not retry. */
@@ -262,7 +377,8 @@ export class ZoneRelay extends DurableObject<Env> {
 					sendFrame(ws, { type: "pong", v: PROTOCOL_VERSION });
 					return;
 				case "progress":
-					return;
+					if (info.role !== "active") return;
+					return await this.onProgress(info, frame.id, frame.percent, now);
 			}
 		} catch (error) {
 			// A D1 failure must not take the socket down: the next report or hello repairs the state.
@@ -301,11 +417,13 @@ export class ZoneRelay extends DurableObject<Env> {
 		for (const command of pending.values()) {
 			if (command.deadline > now) continue;
 			await this.ctx.storage.delete(CMD + command.id);
-			this.settle(command.id, {
+			const outcome: AnyOutcome = {
 				ok: false,
 				code: "deadline",
 				text: `The relay agent did not answer ${command.name} within ${Math.round(command.timeoutMs / 1000)} s`,
-			});
+			};
+			this.settle(command.id, outcome);
+			await this.finishBackground(command, outcome, now);
 		}
 		// A socket with no ping for STALE_AFTER_MS is half-open: drop it as if it had closed.
 		for (const [ws, info] of this.liveSockets()) {
@@ -314,6 +432,11 @@ export class ZoneRelay extends DurableObject<Env> {
 			logWarn(`relay:${info.zoneId}`, "relay heartbeat stale, dropping the socket", { relayId: info.relayId });
 			closeSocket(ws, 1011, "heartbeat timeout");
 			await this.socketGone(ws, info);
+		}
+		const active = this.activeSocket();
+		const activeInfo = active ? infoOf(active) : null;
+		if (activeInfo && now - ((await this.ctx.storage.get<number>(USAGE_AT)) ?? 0) >= USAGE_EVERY_MS) {
+			await this.refreshUsage(activeInfo.zoneId, now);
 		}
 		await this.scheduleAlarm(now);
 	}
@@ -359,6 +482,13 @@ export class ZoneRelay extends DurableObject<Env> {
 		for (const hostId of plan.disconnect) {
 			if (!connecting.has(hostId)) await this.sendOwn(ws, "host.disconnect", { hostId }, now);
 		}
+		// Downloads that waited for an agent, then the zone's capacity.
+		try {
+			await startAllocatedDownloads(await this.templateDeps(now), info.zoneId);
+		} catch (error) {
+			logError(`relay:${info.zoneId}`, "starting the zone's waiting downloads failed", error);
+		}
+		await this.refreshUsage(info.zoneId, now);
 	}
 
 	/** A command the DO sends on its own: nobody waits for it; its answer is applied to D1. */
@@ -385,13 +515,20 @@ export class ZoneRelay extends DurableObject<Env> {
 		if (!command) return this.ignore(info, "answer for a command that is not pending", answer.id);
 		await this.ctx.storage.delete(CMD + answer.id);
 		if (!answer.ok) {
-			this.settle(command.id, { ok: false, code: answer.error.code, text: answer.error.text });
+			const failure: AnyOutcome = { ok: false, code: answer.error.code, text: answer.error.text };
+			if (command.name === "template.upload") {
+				this.streams.failed((command.args as CommandArgs<"template.upload">).streamId, answer.error.text);
+			}
+			this.settle(command.id, failure);
+			await this.finishBackground(command, failure, now);
 			return;
 		}
 		const checked = parseCommandResult(command.name, answer.result);
 		if (!checked.ok) {
 			logWarn(`relay:${info.zoneId}`, "relay answer with a bad result", { id: command.id, detail: checked.error });
-			this.settle(command.id, { ok: false, code: "failed", text: `The relay agent answered ${command.name} badly` });
+			const failure: AnyOutcome = { ok: false, code: "failed", text: `The relay agent answered ${command.name} badly` };
+			this.settle(command.id, failure);
+			await this.finishBackground(command, failure, now);
 			return;
 		}
 		// Applied here, so the result lands even when the caller is gone.
@@ -403,7 +540,77 @@ export class ZoneRelay extends DurableObject<Env> {
 				logError(`relay:${info.zoneId}`, `applying a ${command.name} answer failed`, error);
 			}
 		}
-		this.settle(command.id, { ok: true, result: checked.result } as AnyOutcome);
+		const success = { ok: true, result: checked.result } as AnyOutcome;
+		this.settle(command.id, success);
+		await this.finishBackground(command, success, now);
+	}
+
+	// ---- background commands (relay/background.ts) --------------------------------------------
+
+	private background(command: PendingCommand, zoneId: string): BackgroundCommand {
+		return {
+			id: command.id,
+			name: command.name,
+			args: command.args,
+			timeoutMs: command.timeoutMs,
+			zoneId: command.zoneId ?? zoneId,
+			context: command.context ?? { kind: "cleanup" },
+		};
+	}
+
+	/** A download's progress frame: its percent goes to D1 when it changed. */
+	private async onProgress(info: SocketInfo, id: string, percent: number, now: number): Promise<void> {
+		const rounded = Math.floor(percent);
+		if (this.percents.get(id) === rounded) return;
+		const command = await this.ctx.storage.get<PendingCommand>(CMD + id);
+		if (!command?.context) return;
+		this.percents.set(id, rounded);
+		await applyBackgroundProgress(this.db, now, this.background(command, info.zoneId), rounded);
+	}
+
+	/** Applies a background command's outcome to D1, then its follow-ups (cleanups, a usage refresh). */
+	private async finishBackground(command: PendingCommand, outcome: AnyOutcome, now: number): Promise<void> {
+		if (!command.context || !command.zoneId) return;
+		this.percents.delete(command.id);
+		const zoneId = command.zoneId;
+		let followUps: FollowUp[];
+		try {
+			followUps = await applyBackgroundOutcome(this.db, now, this.background(command, zoneId), outcome);
+			this.publishEvents();
+		} catch (error) {
+			logError(`relay:${zoneId}`, `applying a background ${command.name} outcome failed`, error);
+			return;
+		}
+		for (const followUp of followUps) {
+			if (followUp.kind === "usage") await this.refreshUsage(zoneId, now);
+			else {
+				await this.start(zoneId, "store.remove", { store: followUp.store, path: followUp.path }, CLEANUP_TIMEOUT_MS, {
+					kind: "cleanup",
+				});
+			}
+		}
+	}
+
+	/** store.stat for every store of the zone (a stat already pending for a store is shared). */
+	private async refreshUsage(zoneId: string, now: number): Promise<void> {
+		if (!this.activeSocket()) return;
+		try {
+			await this.ctx.storage.put(USAGE_AT, now);
+			await refreshZoneUsage(await this.templateDeps(now), zoneId);
+		} catch (error) {
+			logError(`relay:${zoneId}`, "refreshing the zone's store usage failed", error);
+		}
+	}
+
+	/** The template functions' deps, with a RelayLink that is this DO (no RPC to itself). */
+	private async templateDeps(now: number): Promise<TemplateDeps> {
+		const relay: RelayLink = {
+			call: (_zoneId, name, args, timeoutMs) => this.call(_zoneId, name, args, timeoutMs) as never,
+			start: (zoneId, name, args, options) => this.start(zoneId, name, args, options.timeoutMs, options.context),
+			revoke: (_zoneId, relayId) => this.revokeNow(relayId),
+			status: () => this.status(),
+		};
+		return { db: this.db, clock: systemClock, settings: await loadSettings(this.db, now), relay };
 	}
 
 	/** A socket is gone (closed, errored, stale, revoked): promote a standby, or record the loss. */

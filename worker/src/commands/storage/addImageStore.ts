@@ -2,6 +2,7 @@ import { IMAGE_STORE_FIELDS, serializeImageStore } from "../../api/serializers/i
 import { defineCommand } from "../define";
 import { p } from "../param-spec";
 import { addNfsImageStore, imageStoreProvider } from "./image-store-rules";
+import { afterImageStoreAdded } from "./image-store-usage";
 
 export const addImageStore = defineCommand({
 	name: "addImageStore",
@@ -25,6 +26,7 @@ export const addImageStore = defineCommand({
 			zoneId: params.zoneid,
 			name: params.name,
 		});
-		return { type: "object", name: "imagestore", value: serializeImageStore(row, zoneName) };
+		const usage = await afterImageStoreAdded(deps, row);
+		return { type: "object", name: "imagestore", value: serializeImageStore({ ...row, ...usage }, zoneName) };
 	},
 });

@@ -2,6 +2,7 @@ import { IMAGE_STORE_FIELDS, serializeImageStore } from "../../api/serializers/i
 import { defineCommand } from "../define";
 import { p } from "../param-spec";
 import { addNfsImageStore } from "./image-store-rules";
+import { afterImageStoreAdded } from "./image-store-usage";
 
 /** The pre-4.2 way to add NFS secondary storage: an NFS image store under another envelope. */
 export const addSecondaryStorage = defineCommand({
@@ -21,6 +22,7 @@ export const addSecondaryStorage = defineCommand({
 			zoneId: params.zoneid,
 			name: undefined,
 		});
-		return { type: "object", name: "secondarystorage", value: serializeImageStore(row, zoneName) };
+		const usage = await afterImageStoreAdded(deps, row);
+		return { type: "object", name: "secondarystorage", value: serializeImageStore({ ...row, ...usage }, zoneName) };
 	},
 });

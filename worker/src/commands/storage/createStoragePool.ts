@@ -1,3 +1,4 @@
+import { eq } from "drizzle-orm";
 import { CsError, ERROR } from "../../api/errors";
 import { STORAGE_POOL_FIELDS } from "../../api/serializers/storage-pool";
 import { eventInsert } from "../../db/events";
@@ -5,6 +6,8 @@ import { requireCluster, requirePod, requireZone } from "../../db/repos/inventor
 import { storagePools } from "../../db/schema";
 import { normaliseStorageTags, parsePoolUrl } from "../../domain/storage";
 import { newUuid } from "../../lib/ids";
+import { logError } from "../../lib/log";
+import { statNewStore } from "../../templates/usage";
 import { defineCommand } from "../define";
 import { p } from "../param-spec";
 import { poolResponse, refuseDuplicateLocation, refuseDuplicateName } from "./pool-views";
@@ -148,6 +151,13 @@ export const createStoragePool = defineCommand({
 				resourceName: name,
 			}),
 		]);
+		// The first stat, so the answer shows the pool's real capacity (never fails the command).
+		const pool = await deps.db.select().from(storagePools).where(eq(storagePools.id, id)).get();
+		if (pool) {
+			await statNewStore(deps, zone.id, { target: "pool", row: pool }).catch((error) =>
+				logError(`relay:${zone.id}`, "first stat of a new storage pool", error),
+			);
+		}
 		return { type: "object", name: "storagepool", value: await poolResponse(deps.db, id) };
 	},
 });
