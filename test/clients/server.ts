@@ -66,18 +66,25 @@ export function wranglerEnv(extra: Record<string, string> = {}): NodeJS.ProcessE
 	return env;
 }
 
-/** A port that was free a moment ago on 127.0.0.1. */
-export function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const server = createServer();
-		server.unref();
-		server.on("error", reject);
-		server.listen(0, "127.0.0.1", () => {
-			const address = server.address();
-			const port = typeof address === "object" && address ? address.port : 0;
-			server.close(() => (port ? resolve(port) : reject(new Error("no port assigned"))));
-		});
-	});
+/**
+ * A port that was free a moment ago on 127.0.0.1, below Linux's ephemeral range (32768+): a server
+ * restarted on it cannot find it taken by an outgoing connection, such as an agent reconnecting
+ * to it, which may be given that very port as its own (a TCP self-connect).
+ */
+export async function freePort(): Promise<number> {
+	for (let attempt = 0; ; attempt++) {
+		const port = 20_000 + Math.floor(Math.random() * 12_000);
+		try {
+			return await new Promise<number>((resolve, reject) => {
+				const server = createServer();
+				server.unref();
+				server.on("error", reject);
+				server.listen(port, "127.0.0.1", () => server.close(() => resolve(port)));
+			});
+		} catch (error) {
+			if (attempt >= 50) throw error;
+		}
+	}
 }
 
 function tail(text: string): string {

@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { templatePools } from "../../../worker/src/db/schema";
 import { removeTemplateCopies } from "../../../worker/src/templates";
 import { startFakeAgent } from "../../helpers/fake-agent";
+import { call, ok } from "../../helpers/identity-fixtures";
 import {
 	db,
 	eventually,
@@ -19,6 +20,7 @@ import {
 	poolRow,
 	storeRow,
 	templateDeps,
+	theWorld,
 } from "./site";
 
 const REMOVE = "store.remove";
@@ -71,5 +73,21 @@ describe("removing a template's files", () => {
 		const agent = await startFakeAgent(zone);
 		await eventually(async () => removals(agent.commands).length === 2, "two removals after hello");
 		agent.close();
+	});
+});
+
+describe("deleteImageStore with templates on it", () => {
+	it("is refused (536, naming the template) while a copy is there, allowed once it is gone", async () => {
+		const world = await theWorld();
+		const zone = await newZone();
+		const store = await insertImageStore(zone.id, { url: "nfs://10.5.5.6/sec" });
+		const template = await insertTemplate();
+		await insertReadyCopy(template.id, zone.id, store.id);
+		const refused = await call(world.root, { command: "deleteImageStore", id: store.id });
+		expect(refused.status, refused.text).toBe(536);
+		expect(refused.text).toContain(`it still holds 1 template (${template.name})`);
+
+		await removeTemplateCopies(templateDeps(), template.id, zone.id);
+		ok(await call(world.root, { command: "deleteImageStore", id: store.id }), "deleteImageStore");
 	});
 });

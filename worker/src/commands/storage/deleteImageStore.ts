@@ -1,10 +1,10 @@
-import { eq } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import { invalidParam } from "../../api/errors";
 import type { Db } from "../../db/client";
 import { eventInsert } from "../../db/events";
 import { describeBlockers, resourceInUse } from "../../db/repos/inventory";
 import { deleteTagsOf } from "../../db/repos/tags";
-import { imageStores } from "../../db/schema";
+import { imageStores, templateStores, templates } from "../../db/schema";
 import { defineCommand } from "../define";
 import { p } from "../param-spec";
 
@@ -47,12 +47,13 @@ export const deleteImageStore = defineCommand({
 	},
 });
 
-/**
- * HOOK for the templates issue: the names of the templates (and ISOs, snapshots, volume backups)
- * stored on the image store; CloudStack refuses the delete while any exist. There is no templates
- * table yet, so nothing blocks a delete today. Replace this body with a query on the template
- * store-refs table when it exists.
- */
-async function templatesOn(_db: Db, _storeId: string): Promise<string[]> {
-	return [];
+/** The templates and ISOs with a copy (or a download under way) on the image store. */
+async function templatesOn(db: Db, storeId: string): Promise<string[]> {
+	const rows = await db
+		.select({ name: templates.name })
+		.from(templateStores)
+		.innerJoin(templates, eq(templates.id, templateStores.templateId))
+		.where(and(eq(templateStores.imageStoreId, storeId), isNull(templates.removed)))
+		.orderBy(templates.name);
+	return rows.map((row) => row.name);
 }
