@@ -101,6 +101,16 @@ interface PendingCommand {
 
 const CMD = "cmd:";
 
+function pendingCommand(
+	name: CommandName,
+	args: unknown,
+	timeoutMs: number,
+	now: number,
+	extra: Pick<PendingCommand, "context" | "zoneId"> = {},
+): PendingCommand {
+	return { id: crypto.randomUUID(), name, args, deadline: now + timeoutMs, timeoutMs, sentAt: now, ...extra };
+}
+
 type AnyOutcome = CallOutcome<CommandName>;
 
 function infoOf(ws: WebSocket): SocketInfo | null {
@@ -211,14 +221,7 @@ export class ZoneRelay extends DurableObject<Env> {
 		}
 		const now = Date.now();
 		const timeout = Math.min(Math.max(1, Math.floor(timeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS)), LONGEST_TIMEOUT_MS);
-		const command: PendingCommand = {
-			id: crypto.randomUUID(),
-			name,
-			args: parsedArgs.data,
-			deadline: now + timeout,
-			timeoutMs: timeout,
-			sentAt: now,
-		};
+		const command = pendingCommand(name, parsedArgs.data, timeout, now);
 		const outcome = new Promise<AnyOutcome>((resolve) => this.waiters.set(command.id, resolve));
 		await this.ctx.storage.put(CMD + command.id, command);
 		await this.scheduleAlarm(now, command.deadline);
@@ -260,16 +263,7 @@ export class ZoneRelay extends DurableObject<Env> {
 			}
 		}
 		const timeout = Math.min(Math.max(1, Math.floor(timeoutMs)), LONGEST_BACKGROUND_TIMEOUT_MS);
-		const command: PendingCommand = {
-			id: crypto.randomUUID(),
-			name,
-			args: parsedArgs.data,
-			deadline: now + timeout,
-			timeoutMs: timeout,
-			sentAt: now,
-			context,
-			zoneId,
-		};
+		const command = pendingCommand(name, parsedArgs.data, timeout, now, { context, zoneId });
 		if (!(await beforeBackgroundSend(this.db, now, this.background(command, zoneId)))) {
 			return { ok: false, code: "invalid", text: `Nothing waits for ${name} any more` };
 		}
@@ -287,14 +281,12 @@ export class ZoneRelay extends DurableObject<Env> {
 			const active = this.activeSocket();
 			if (!active) return false;
 			const now = Date.now();
-			const command: PendingCommand = {
-				id: crypto.randomUUID(),
-				name: "template.upload",
-				args: COMMANDS["template.upload"].args.parse({ store, path, streamId }),
-				deadline: now + UPLOAD_TIMEOUT_MS,
-				timeoutMs: UPLOAD_TIMEOUT_MS,
-				sentAt: now,
-			};
+			const command = pendingCommand(
+				"template.upload",
+				COMMANDS["template.upload"].args.parse({ store, path, streamId }),
+				UPLOAD_TIMEOUT_MS,
+				now,
+			);
 			await this.ctx.storage.put(CMD + command.id, command);
 			await this.scheduleAlarm(now, command.deadline);
 			return sendFrame(active, this.commandFrame(command));
@@ -493,14 +485,7 @@ export class ZoneRelay extends DurableObject<Env> {
 
 	/** A command the DO sends on its own: nobody waits for it; its answer is applied to D1. */
 	private async sendOwn<N extends CommandName>(ws: WebSocket, name: N, args: CommandArgs<N>, now: number) {
-		const command: PendingCommand = {
-			id: crypto.randomUUID(),
-			name,
-			args,
-			deadline: now + RECONCILE_TIMEOUT_MS,
-			timeoutMs: RECONCILE_TIMEOUT_MS,
-			sentAt: now,
-		};
+		const command = pendingCommand(name, args, RECONCILE_TIMEOUT_MS, now);
 		await this.ctx.storage.put(CMD + command.id, command);
 		sendFrame(ws, this.commandFrame(command));
 		await this.scheduleAlarm(now, command.deadline);

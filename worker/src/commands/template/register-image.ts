@@ -11,8 +11,8 @@ import { parseChecksum } from "../../domain/checksum";
 import { newUuid } from "../../lib/ids";
 import { startTemplateDownloads } from "../../templates";
 import type { MapEntries } from "../param-spec";
+import { resourceOwner } from "../resource-owner";
 import type { CommandResult, Deps } from "../types";
-import { imageOwner } from "./image-owner";
 import { archOf, detailsJson, type ImageKind, imageListResult, osTypeOf, registrationZones } from "./image-rules";
 import { checkImageUrl } from "./template-url";
 
@@ -89,7 +89,10 @@ export async function registerImage(
 	if (input.templatetag !== undefined && !isRootAdmin(caller)) {
 		throw new CsError(ERROR.paramError, "Only root admins may set templatetag");
 	}
-	const owner = await imageOwner(deps.db, caller, input);
+	if (input.projectid !== undefined) {
+		throw new CsError(ERROR.paramError, "Projects are not supported by flarestack: leave out projectid");
+	}
+	const owner = await resourceOwner(deps.db, caller, input, "register images");
 	const { zoneIds, crossZones } = await registrationZones(deps.db, input, kind.isIso);
 
 	const now = deps.clock.now();

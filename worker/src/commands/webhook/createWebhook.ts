@@ -6,7 +6,7 @@ import { newUuid } from "../../lib/ids";
 import { checkPayloadUrl } from "../../webhooks/egress";
 import { defineCommand } from "../define";
 import { p } from "../param-spec";
-import { webhookOwner } from "./webhook-owner";
+import { resourceOwner } from "../resource-owner";
 import {
 	checkPayloadUrlFree,
 	checkScopeForOwner,
@@ -50,7 +50,7 @@ export const createWebhook = defineCommand({
 		const name = params.name.trim();
 		if (name === "")
 			throw new CsError(ERROR.paramError, "Unable to execute API command createwebhook due to missing parameter name");
-		const owner = await webhookOwner(deps.db, caller, params);
+		const owner = await resourceOwner(deps.db, caller, params, "create webhooks");
 		const scope = params.scope?.trim() ? parseScope(params.scope) : "Local";
 		checkScopeForOwner(scope, owner);
 		const state = params.state?.trim() ? parseState(params.state) : "Enabled";

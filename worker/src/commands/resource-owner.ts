@@ -1,23 +1,28 @@
-/** @module The owner of a new webhook: the caller, or (admins) an account it manages, as CloudStack's finalizeOwner. */
+/**
+ * @module The owner of a new resource (a webhook, a template or ISO): the caller, or, for admins, an
+ * account it manages given as `account` + `domainid`, as CloudStack's finalizeOwner.
+ */
 import { and, eq, isNull } from "drizzle-orm";
-import { CsError, ERROR, permissionDenied } from "../../api/errors";
-import type { Db } from "../../db/client";
-import { requireDomain } from "../../db/repos/domains";
-import { accounts } from "../../db/schema";
-import { type Caller, canManageAccount, visibleSubtree } from "../../domain/access";
+import { CsError, ERROR, permissionDenied } from "../api/errors";
+import type { Db } from "../db/client";
+import { requireDomain } from "../db/repos/domains";
+import { accounts } from "../db/schema";
+import { type Caller, canManageAccount, visibleSubtree } from "../domain/access";
 
-export interface WebhookOwner {
+export interface ResourceOwner {
 	id: string;
 	name: string;
 	type: number;
 	domainId: string;
 }
 
-export async function webhookOwner(
+/** `what` finishes the refusal "The caller does not have permission to <what> for account X". */
+export async function resourceOwner(
 	db: Db,
 	caller: Caller,
 	params: { account?: string | undefined; domainid?: string | undefined },
-): Promise<WebhookOwner> {
+	what: string,
+): Promise<ResourceOwner> {
 	const self = { id: caller.accountId, name: caller.accountName, type: caller.accountType, domainId: caller.domainId };
 	const { account, domainid } = params;
 	if (account === undefined && domainid === undefined) return self;
@@ -43,7 +48,7 @@ export async function webhookOwner(
 		row.id !== caller.accountId &&
 		!canManageAccount(caller, { id: row.id, type: row.type, domainPath: domain.path })
 	) {
-		throw permissionDenied(`The caller does not have permission to create webhooks for account ${row.name}`);
+		throw permissionDenied(`The caller does not have permission to ${what} for account ${row.name}`);
 	}
 	return { id: row.id, name: row.name, type: row.type, domainId: row.domainId };
 }
