@@ -4,9 +4,10 @@
  */
 import { describe, expect, it } from "vitest";
 import { CsError } from "../../../worker/src/api/errors";
-import { checkImageUrl, literalInCidr, parseIpv6 } from "../../../worker/src/commands/template/template-url";
+import { checkImageUrl } from "../../../worker/src/commands/template/template-url";
 import { parseChecksum } from "../../../worker/src/domain/checksum";
 import { settingsFrom } from "../../../worker/src/domain/settings";
+import { addressInCidr } from "../../../worker/src/webhooks/egress";
 
 const md5 = "d41d8cd98f00b204e9800998ecf8427e";
 const sha1 = "da39a3ee5e6b4b0d3255bfef95601890afd80709";
@@ -41,28 +42,19 @@ describe("parseChecksum", () => {
 	});
 });
 
-describe("parseIpv6 / literalInCidr", () => {
-	it("reads the usual IPv6 forms", () => {
-		expect(parseIpv6("::")).toBe(0n);
-		expect(parseIpv6("::1")).toBe(1n);
-		expect(parseIpv6("[fe80::1]")).toBe((0xfe80n << 112n) | 1n);
-		expect(parseIpv6("::ffff:10.0.0.1")).toBe((0xffffn << 32n) | 0x0a000001n);
-		expect(parseIpv6("1:2:3:4:5:6:7:8")).toBe(0x00010002000300040005000600070008n);
-		expect(parseIpv6("1::2::3")).toBeNull();
-		expect(parseIpv6("example.com")).toBeNull();
-		expect(parseIpv6("1:2:3:4:5:6:7:8:9")).toBeNull();
-	});
-
+describe("addressInCidr (the denied-range check of template URLs)", () => {
 	it("matches IPv4 and IPv6 literals against CIDRs, never names", () => {
-		expect(literalInCidr("169.254.169.254", "169.254.0.0/16")).toBe(true);
-		expect(literalInCidr("10.0.0.1", "169.254.0.0/16")).toBe(false);
-		expect(literalInCidr("0.0.0.0", "0.0.0.0/8")).toBe(true);
-		expect(literalInCidr("[fe80::abcd]", "fe80::/10")).toBe(true);
-		expect(literalInCidr("[febf::1]", "fe80::/10")).toBe(true);
-		expect(literalInCidr("[fec0::1]", "fe80::/10")).toBe(false);
-		expect(literalInCidr("[2001:db8::1]", "2001:db8::/32")).toBe(true);
-		expect(literalInCidr("metadata.internal", "169.254.0.0/16")).toBe(false);
-		expect(literalInCidr("10.0.0.1", "garbage")).toBe(false);
+		expect(addressInCidr("169.254.169.254", "169.254.0.0/16")).toBe(true);
+		expect(addressInCidr("10.0.0.1", "169.254.0.0/16")).toBe(false);
+		expect(addressInCidr("0.0.0.0", "0.0.0.0/8")).toBe(true);
+		expect(addressInCidr("[fe80::abcd]", "fe80::/10")).toBe(true);
+		expect(addressInCidr("[febf::1]", "fe80::/10")).toBe(true);
+		expect(addressInCidr("[fec0::1]", "fe80::/10")).toBe(false);
+		expect(addressInCidr("[2001:db8::1]", "2001:db8::/32")).toBe(true);
+		expect(addressInCidr("metadata.internal", "169.254.0.0/16")).toBe(false);
+		expect(addressInCidr("10.0.0.1", "garbage")).toBe(false);
+		// An IPv4-mapped IPv6 literal is the IPv4 address it carries.
+		expect(addressInCidr("[::ffff:169.254.169.254]", "169.254.0.0/16")).toBe(true);
 	});
 });
 

@@ -528,3 +528,23 @@ describe("prepareTemplate", () => {
 		expect(body.template[0]).toMatchObject({ id: t.id, zoneid: zoneA.id, isready: true });
 	});
 });
+
+describe("template.download.denied.cidrs", () => {
+	it("takes IPv4 and IPv6 CIDRs and refuses an entry that is not one (431), keeping the old value", async () => {
+		const set = (value: string) =>
+			call(world.root, { command: "updateConfiguration", name: "template.download.denied.cidrs", value });
+		ok(await set("169.254.0.0/16, fd00:ec2::254/128,10.9.9.9"), "updateConfiguration");
+		expectParamError(
+			await set("169.254.0.0/16,metadata.internal"),
+			"updateConfiguration",
+			/metadata\.internal is not a CIDR/,
+		);
+		expectParamError(await set("10.0.0.0/33"), "updateConfiguration", /10\.0\.0\.0\/33 is not a CIDR/);
+		const listed = ok(
+			await call(world.root, { command: "listConfigurations", name: "template.download.denied.cidrs" }),
+			"listConfigurations",
+		);
+		expect(listed.configuration[0].value).toBe("169.254.0.0/16, fd00:ec2::254/128,10.9.9.9");
+		ok(await set("0.0.0.0/8,169.254.0.0/16,fe80::/10"), "updateConfiguration");
+	});
+});

@@ -102,6 +102,9 @@ describe("template downloads", () => {
 		expect(row.errorText).toBe(text);
 		expect(row.path).toMatch(/\.iso$/);
 		expect(await eventTypesOf(template.id)).toEqual(["TEMPLATE.DOWNLOAD.START", "TEMPLATE.DOWNLOAD.FAILED"]);
+		// The agent removed its files; the template's (now empty) directory goes too.
+		const cleanup = await agent.waitForCommand("store.remove");
+		expect((cleanup.args as unknown as { path: string }).path).toBe(row.path?.replace(/\/[^/]+$/, ""));
 		agent.close();
 	});
 

@@ -16,6 +16,8 @@ export interface SettingDefinition {
 	min?: number;
 	/** Largest accepted value for Decimal settings. */
 	max?: number;
+	/** A String setting holding comma-separated CIDRs: every entry must parse. */
+	cidrList?: true;
 }
 
 export const SETTINGS = [
@@ -153,6 +155,7 @@ export const SETTINGS = [
 		category: "Advanced",
 		component: "Webhook",
 		type: "String",
+		cidrList: true,
 		defaultValue: "",
 		description:
 			"Comma-separated CIDRs that webhook payload URLs may point at although they are loopback, private, link-local or metadata addresses (e.g. 127.0.0.1/32 for a local receiver).",
@@ -171,6 +174,7 @@ export const SETTINGS = [
 		category: "Advanced",
 		component: "TemplateManager",
 		type: "String",
+		cidrList: true,
 		defaultValue: "0.0.0.0/8,169.254.0.0/16,fe80::/10",
 		description:
 			"Comma-separated CIDRs (IPv4 or IPv6) that template and ISO URLs may not point at, checked by the relay agent on the resolved address of the URL and of every redirect (default: unspecified and link-local, where cloud metadata services live).",

@@ -193,11 +193,10 @@ async function applyDownload(
 			`Downloading ${kindOf(template)} ${template.name} into zone ${zone} failed: ${text}`,
 		),
 	]);
-	// The agent cleans up after its own failures; past the deadline it may not have (killed, away).
-	if (outcome.code === "deadline") {
-		return [{ kind: "cleanup", store: args.store, path: directoryOf(args.path) }, { kind: "usage" }];
-	}
-	return [{ kind: "usage" }];
+	// The agent removes its own files after a failure, but not the template's directory, and past
+	// the deadline it may have removed nothing (killed, away): the directory is this template's
+	// alone, so it goes whole.
+	return [{ kind: "cleanup", store: args.store, path: directoryOf(args.path) }, { kind: "usage" }];
 }
 
 async function applyPrepare(

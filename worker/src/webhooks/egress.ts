@@ -149,6 +149,19 @@ function embeddedIpv4(groups: readonly number[]): number | null {
 	return null;
 }
 
+/**
+ * Whether a literal address (IPv4, or IPv6 with or without brackets; an IPv4 an IPv6 address
+ * carries counts as that IPv4) lies in the CIDR. Names and malformed CIDRs never match.
+ */
+export function addressInCidr(addressText: string, cidrText: string): boolean {
+	const address = parseAddress(addressText);
+	const cidr = parseAnyCidr(cidrText);
+	if (!address || !cidr) return false;
+	if (inCidr(address, cidr)) return true;
+	const v4 = address.v === 6 ? embeddedIpv4(address.groups) : null;
+	return v4 !== null && inCidr({ v: 4, value: v4 }, cidr);
+}
+
 /** Why an address is internal ("loopback", …), or null when it is a public address. */
 export function internalAddressKind(text: string): string | null {
 	const address = parseAddress(text);
@@ -162,7 +175,7 @@ export function internalAddressKind(text: string): string | null {
 	return kind ? `${kind} (embedded IPv4)` : null;
 }
 
-/** The operator's allow-list; malformed entries are ignored (updateConfiguration does not parse it). */
+/** The operator's allow-list (updateConfiguration refuses malformed entries). */
 function allowedCidrs(settings: Settings): Cidr[] {
 	return settings
 		.get("webhook.payload.url.allowed.cidrs")

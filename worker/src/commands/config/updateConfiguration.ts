@@ -2,6 +2,7 @@ import { CsError, ERROR } from "../../api/errors";
 import { eventInsert } from "../../db/events";
 import { configuration } from "../../db/schema";
 import { SETTINGS_BY_NAME, validateSettingValue } from "../../domain/settings";
+import { parseAnyCidr } from "../../webhooks/egress";
 import { defineCommand } from "../define";
 import { p } from "../param-spec";
 import { CONFIGURATION_FIELDS, configurationView } from "./configuration-view";
@@ -23,6 +24,10 @@ export const updateConfiguration = defineCommand({
 		const value = params.value?.trim() || setting.defaultValue;
 		const problem = validateSettingValue(setting, value);
 		if (problem) throw new CsError(ERROR.paramError, problem);
+		const badCidr = setting.cidrList ? value.split(",").find((c) => c.trim() !== "" && !parseAnyCidr(c)) : undefined;
+		if (badCidr !== undefined) {
+			throw new CsError(ERROR.paramError, `${badCidr.trim()} is not a CIDR (a.b.c.d/n or v6::/n) for ${setting.name}`);
+		}
 		const now = deps.clock.now();
 		await deps.db.batch([
 			deps.db
