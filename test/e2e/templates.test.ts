@@ -12,6 +12,7 @@
  * `flarestack-relay template import`. Needs root, qemu-img and nfs-ganesha.
  */
 import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
 import { access, mkdir, mkdtemp, readdir, rm, statfs } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -660,6 +661,31 @@ describe.skipIf(!canRun)("templates on real NFS (ganesha) through the relay agen
 		console.log(`template.prepare commands the agent ran: ${prepares.length}`);
 		expect(prepares.length).toBeGreaterThanOrEqual(1);
 		expect(prepares.length).toBeLessThanOrEqual(10);
+	});
+
+	it("extractTemplate: the link streams the file from secondary storage through the agent", async () => {
+		const template = await register("extract", server.url("qcow2"), {
+			checksum: `{SHA-256}${images.qcow2.sha256}`,
+			isextractable: "true",
+		});
+		const { row } = await settle(template.id);
+		expect(row, JSON.stringify(row)).toMatchObject({ isready: true });
+		const { jobid } = await api.call("extractTemplate", {
+			id: template.id,
+			mode: "HTTP_DOWNLOAD",
+			zoneid: site.zoneId,
+		});
+		const job = await queryJob(jobid);
+		expect(job.jobstatus, JSON.stringify(job)).toBe(1);
+		const url: string = job.jobresult.template.url;
+		expect(url).toMatch(/\/client\/extract\/[^/]+\/[^/]+\.qcow2$/);
+		const response = await fetch(url);
+		expect(response.status).toBe(200);
+		const body = Buffer.from(await response.arrayBuffer());
+		expect(body.length).toBe(images.qcow2.fileBytes);
+		expect(createHash("sha256").update(body).digest("hex")).toBe(images.qcow2.sha256);
+		// A tampered link gets nothing.
+		expect((await fetch(url.replace("/client/extract/", "/client/extract/x"))).status).toBe(403);
 	});
 
 	it("registerIso + listIsos: an ISO with the ISO 9660 mark is Ready", async () => {
