@@ -85,7 +85,6 @@ export async function runAgent(options: AgentOptions): Promise<number> {
 		openStore: options.openStore ?? stores,
 		log,
 		url: config.url,
-		zoneId: config.zoneId,
 		credential,
 	});
 	const dispatcher = new Dispatcher({

@@ -53,7 +53,6 @@ export interface SiteStorageOptions {
 	log: Logger;
 	/** The control plane and a fresh relay JWT, for template.upload. */
 	url: string;
-	zoneId: string;
 	credential: () => Promise<string>;
 }
 
@@ -61,7 +60,7 @@ export interface SiteStorageOptions {
 export function siteStorageHandlers(
 	options: SiteStorageOptions,
 ): StorageHandlers & Pick<CommandHandlers, "template.upload"> {
-	const { driver, openStore, log, url, zoneId, credential } = options;
+	const { driver, openStore, log, url, credential } = options;
 	if (driver === "simulator") {
 		return {
 			...simulatorStorageHandlers(log),
@@ -70,5 +69,5 @@ export function siteStorageHandlers(
 			},
 		};
 	}
-	return { ...storageHandlers({ openStore, log }), ...uploadHandler({ url, zoneId, credential, stores: openStore }) };
+	return { ...storageHandlers({ openStore, log }), ...uploadHandler({ url, credential, stores: openStore }) };
 }

@@ -11,7 +11,6 @@ import { type StoreSource, withStore } from "../templates/stores.ts";
 export interface UploadOptions {
 	/** The control plane's base URL (the config's `url`). */
 	url: string;
-	zoneId: string;
 	/** A fresh relay JWT for each request. */
 	credential: () => Promise<string>;
 	/** The agent's store pool (or an opener whose stores are closed after the upload). */
@@ -25,7 +24,7 @@ export function uploadHandler(options: UploadOptions): Pick<CommandHandlers, "te
 				const entry = await store.stat(path);
 				if (entry?.type !== "file") throw new CommandError("invalid", `${store.label}/${path} is not there`);
 				const source = store.createReadStream(path);
-				const target = `${options.url}/relay/v1/stream/${encodeURIComponent(streamId)}?zoneid=${encodeURIComponent(options.zoneId)}`;
+				const target = `${options.url}/relay/v1/stream/${encodeURIComponent(streamId)}`;
 				const response = await fetch(target, {
 					method: "POST",
 					headers: {

@@ -21,7 +21,7 @@ function uploadingAgent(zone: { id: string }, body: Uint8Array, jwt?: () => Prom
 		onCommand: async (frame, self: FakeAgent) => {
 			if (frame.name !== "template.upload") return defaultAnswer(frame, self);
 			const { streamId } = frame.args as CommandArgs<"template.upload">;
-			const response = await exports.default.fetch(`http://127.0.0.1/relay/v1/stream/${streamId}?zoneid=${zone.id}`, {
+			const response = await exports.default.fetch(`http://127.0.0.1/relay/v1/stream/${streamId}`, {
 				method: "POST",
 				headers: { Authorization: `Bearer ${jwt ? await jwt() : await relayJwt(self.identity)}` },
 				body,

@@ -11,7 +11,7 @@ import type { Db } from "../db/client";
 import { imageStores, templateStores, templates } from "../db/schema";
 import { fromBase64 } from "../lib/ids";
 import { storeLocationOfImageStore } from "../templates/locations";
-import { verifyRelayJwt } from "./jwt";
+import { verifyRelayRequest } from "./jwt";
 
 const AUDIENCE = "flarestack:extract";
 const encoder = new TextEncoder();
@@ -89,15 +89,12 @@ export async function serveExtract(env: Env, db: Db, token: string, now: number)
 	});
 }
 
-/** `POST /relay/v1/stream/<id>?zoneid=…`: an agent's upload for a waiting download. */
+/** `POST /relay/v1/stream/<id>`: an agent's upload for a waiting download (its relay's zone). */
 export async function receiveStream(request: Request, env: Env, db: Db, streamId: string, now: number) {
-	const zoneId = new URL(request.url).searchParams.get("zoneid");
-	if (!zoneId) return refuse(400, "zoneid is required");
-	const match = /^Bearer\s+(\S+)$/i.exec(request.headers.get("Authorization") ?? "");
-	const verified = match?.[1] ? await verifyRelayJwt(db, match[1], zoneId, now) : null;
+	const verified = await verifyRelayRequest(db, request, now);
 	if (!verified?.ok) return refuse(401, "The relay credential is invalid");
 	if (!request.body) return refuse(400, "The upload has no body");
-	const stub = env.ZONE_RELAY.get(env.ZONE_RELAY.idFromName(zoneId));
+	const stub = env.ZONE_RELAY.get(env.ZONE_RELAY.idFromName(verified.relay.zoneId));
 	return stub.fetch(`https://zone-relay/stream/${encodeURIComponent(streamId)}`, {
 		method: "POST",
 		body: request.body,

@@ -85,3 +85,22 @@ export async function verifyRelayJwt(db: Db, jwt: string, zoneId: string, now: n
 	await db.update(relays).set({ lastSeen: now }).where(eq(relays.id, relay.id));
 	return { ok: true, relay: { ...relay, lastSeen: now } };
 }
+
+/**
+ * The Bearer JWT of an agent's HTTP request (not the WebSocket), checked against the zone of the
+ * relay it names (kid → relay → zone); null when there is none to check.
+ */
+export async function verifyRelayRequest(db: Db, request: Request, now: number) {
+	const jwt = /^Bearer\s+(\S+)$/i.exec(request.headers.get("Authorization") ?? "")?.[1];
+	if (!jwt) return null;
+	let kid: unknown;
+	try {
+		kid = decodeProtectedHeader(jwt).kid;
+	} catch {
+		return null;
+	}
+	if (typeof kid !== "string" || !isUuid(kid)) return null;
+	const relay = await db.select({ zoneId: relays.zoneId }).from(relays).where(eq(relays.id, kid.toLowerCase())).get();
+	if (!relay) return null;
+	return verifyRelayJwt(db, jwt, relay.zoneId, now);
+}

@@ -11,17 +11,16 @@
  */
 import { ImageFormat, StoredImage } from "@flarestack/protocol";
 import { and, eq, isNull } from "drizzle-orm";
-import { decodeProtectedHeader } from "jose";
 import { z } from "zod";
 import { ADMIN_ACCOUNT_ID, ROOT_DOMAIN_ID } from "../db/bootstrap";
 import type { Db } from "../db/client";
 import { eventInsert } from "../db/events";
-import { relays, templateStores, templates } from "../db/schema";
+import { templateStores, templates } from "../db/schema";
 import { findOsType, OS_TYPES } from "../domain/os-types";
 import { isUuid, newUuid } from "../lib/ids";
 import { pickImageStore } from "../templates/downloads";
 import { secondaryPath, storeLocationOfImageStore } from "../templates/locations";
-import { verifyRelayJwt } from "./jwt";
+import { verifyRelayRequest } from "./jwt";
 
 type Answer = {
 	status: 200 | 201 | 400 | 401 | 403 | 404 | 409;
@@ -45,24 +44,8 @@ const DoneBody = z.discriminatedUnion("ok", [
 /** The OS type an import gets when the operator names none. */
 const DEFAULT_OS_TYPE = OS_TYPES.find((t) => t.description === "Other Linux (64-bit)")?.id ?? "";
 
-/** The relay behind the Bearer JWT, checked against its own zone (kid → relay → zone). */
-async function verifiedRelay(db: Db, request: Request, now: number) {
-	const jwt = /^Bearer\s+(\S+)$/i.exec(request.headers.get("Authorization") ?? "")?.[1];
-	if (!jwt) return null;
-	let kid: unknown;
-	try {
-		kid = decodeProtectedHeader(jwt).kid;
-	} catch {
-		return null;
-	}
-	if (typeof kid !== "string" || !isUuid(kid)) return null;
-	const relay = await db.select({ zoneId: relays.zoneId }).from(relays).where(eq(relays.id, kid.toLowerCase())).get();
-	if (!relay) return null;
-	return verifyRelayJwt(db, jwt, relay.zoneId, now);
-}
-
 async function authorised(db: Db, request: Request, now: number): Promise<{ zoneId: string } | Answer> {
-	const verified = await verifiedRelay(db, request, now);
+	const verified = await verifyRelayRequest(db, request, now);
 	if (!verified) return { status: 401, body: { error: "The relay credential is invalid" } };
 	if (!verified.ok) {
 		const revoked = verified.reason === "revoked" || verified.reason === "unknown";
