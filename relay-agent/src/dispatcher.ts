@@ -144,7 +144,7 @@ export class Dispatcher {
 		const controller = new AbortController();
 		this.running.set(id, controller);
 		const log = this.options.log.child({ id, name });
-		log.info("command start", { args: frame.args, deadline });
+		log.info("command start", { args: loggableArgs(frame.args), deadline });
 		const started = this.now();
 		const context: CommandContext = {
 			signal: controller.signal,
@@ -219,4 +219,18 @@ function codeOf(error: unknown): AnswerErrorCode {
 	const code = (error as { code?: unknown })?.code;
 	if (code === "unreachable" || code === "timeout") return code;
 	return "failed";
+}
+
+/**
+ * The args as the log may show them: a URL loses its user, password, query and fragment (a signed
+ * template URL carries its credential there).
+ */
+export function loggableArgs(args: CommandFrame["args"]): unknown {
+	if (!("url" in args) || typeof args.url !== "string") return args;
+	try {
+		const url = new URL(args.url);
+		return { ...args, url: `${url.protocol}//${url.host}${url.pathname}` };
+	} catch {
+		return { ...args, url: "(unreadable)" };
+	}
 }

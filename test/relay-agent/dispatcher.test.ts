@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { type AnswerFrame, type CommandFrame, type Host, PROTOCOL_VERSION, parseFrame } from "@flarestack/protocol";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { CommandError, type CommandHandlers, Dispatcher } from "../../relay-agent/src/dispatcher.ts";
-import { silentLogger } from "../../relay-agent/src/log.ts";
+import { CommandError, type CommandHandlers, Dispatcher, loggableArgs } from "../../relay-agent/src/dispatcher.ts";
+import { createLogger, silentLogger } from "../../relay-agent/src/log.ts";
 import { StateStore } from "../../relay-agent/src/state.ts";
 
 const HOST_ID = "0b8b3c2e-5d5e-4a3e-9f1a-2c3d4e5f6a7b";
@@ -238,5 +238,34 @@ describe("dispatcher", () => {
 		await tick();
 		expect(dispatcher.recentIds()).toEqual(frames.slice(3).map((f) => f.id));
 		expect(store.data.answers.map(([id]) => id)).toEqual(frames.slice(3).map((f) => f.id));
+	});
+});
+
+describe("the command log", () => {
+	it("never shows a template URL's credentials or query", async () => {
+		const lines: string[] = [];
+		const dispatcher = new Dispatcher({
+			handlers: {
+				"template.download": async () => {
+					throw new CommandError("failed", "not downloading in this test");
+				},
+			} as unknown as CommandHandlers,
+			store: new StateStore(path.join(dir, "state.json")),
+			log: createLogger({ write: (line) => lines.push(line) }),
+			send: () => true,
+		});
+		const frame = {
+			...command("store.stat"),
+			name: "template.download",
+			args: { url: "https://user:s3cret@images.example/disk.qcow2?X-Amz-Signature=abc123", path: "a/b.qcow2" },
+		} as unknown as CommandFrame;
+		dispatcher.handle(frame);
+		await tick();
+		const text = lines.join("\n");
+		expect(text).toContain("https://images.example/disk.qcow2");
+		expect(text).not.toMatch(/s3cret|abc123|X-Amz/);
+		expect(loggableArgs({ store: { kind: "local", path: "/srv" } } as CommandFrame["args"])).toEqual({
+			store: { kind: "local", path: "/srv" },
+		});
 	});
 });
