@@ -101,6 +101,12 @@ export async function fetchInto(
 					resumable = false;
 					throw new DownloadError(`a bad Content-Range from ${shownUrl(url)} when resuming at ${offset}`, true);
 				}
+			} else if (offset > 0 && status === 416) {
+				// The server ended early and will not go on: its Content-Length promised more.
+				response.destroy();
+				throw new DownloadError(
+					`${shownUrl(url)} sent ${offset} of the ${total ?? "?"} bytes its Content-Length announced, then refused to resume (HTTP 416)`,
+				);
 			} else if (status !== 200) {
 				response.destroy();
 				throw httpError(status, response.statusMessage, url);
