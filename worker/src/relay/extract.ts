@@ -5,7 +5,7 @@
  * (`template.upload`): the agent POSTs the bytes to `/relay/v1/stream/<id>` with its own relay
  * JWT, and the DO hands that body to the waiting download. No site port is opened, no copy is made.
  */
-import { and, eq } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import { jwtVerify, SignJWT } from "jose";
 import type { Db } from "../db/client";
 import { imageStores, templateStores, templates } from "../db/schema";
@@ -68,7 +68,6 @@ export async function serveExtract(env: Env, db: Db, token: string, now: number)
 			path: templateStores.path,
 			bytes: templateStores.physicalBytes,
 			store: imageStores,
-			format: templates.format,
 		})
 		.from(templateStores)
 		.innerJoin(templates, eq(templates.id, templateStores.templateId))
@@ -78,6 +77,7 @@ export async function serveExtract(env: Env, db: Db, token: string, now: number)
 				eq(templateStores.templateId, link.templateId),
 				eq(templateStores.zoneId, link.zoneId),
 				eq(templateStores.state, "Ready"),
+				isNull(templates.removed),
 			),
 		)
 		.get();
