@@ -7,6 +7,10 @@ import { count, uuid } from "./common.ts";
 import { Host, libvirtUri } from "./inventory.ts";
 import { describeIssues } from "./issues.ts";
 import { Checksum, DownloadLimits, ImageFormat, StoredImage, StoreLocation, StoreUsage, storePath } from "./storage.ts";
+import { CopiedImage, DiskSpec, DomainReport, DomainSpec, domainName } from "./vm.ts";
+
+/** A guest on a known host, by its domain name. */
+const onHost = { hostId: uuid, name: domainName };
 
 /** Every command: its arguments and the `result` of a successful answer. */
 export const COMMANDS = {
@@ -75,6 +79,59 @@ export const COMMANDS = {
 		}),
 		result: StoredImage,
 	},
+
+	/** A blank qcow2 of `sizeBytes` (a data disk); an existing file of that size is reused. */
+	"volume.create": {
+		args: z.object({ store: StoreLocation, path: storePath, sizeBytes: z.int().positive() }),
+		result: StoredImage,
+	},
+	/**
+	 * Grows a volume to `sizeBytes`: `qemu-img resize` when no guest uses it, `virsh blockresize`
+	 * when `attachedTo` names the running guest and its disk target.
+	 */
+	"volume.resize": {
+		args: z.object({
+			store: StoreLocation,
+			path: storePath,
+			sizeBytes: z.int().positive(),
+			attachedTo: z.object({ ...onHost, target: z.string().max(8) }).optional(),
+		}),
+		result: StoredImage,
+	},
+	/**
+	 * Copies an image between stores as one standalone qcow2 (`qemu-img convert`, backing chain
+	 * flattened; `-U` so a running guest's disk can be read): migrateVolume, createSnapshot (pool →
+	 * secondary), revertSnapshot (secondary → pool), createTemplate. Written as `path.part` and
+	 * renamed, so a failure leaves nothing at `target.path`.
+	 */
+	"volume.copy": {
+		args: z.object({
+			source: z.object({ store: StoreLocation, path: storePath }),
+			target: z.object({ store: StoreLocation, path: storePath }),
+		}),
+		result: CopiedImage,
+	},
+
+	/**
+	 * Runs the guest on the host (a transient domain, as CloudStack's KVM agent does: stopped means
+	 * gone from libvirt). A guest of that name already running is success (a resent command).
+	 */
+	"vm.start": { args: z.object({ hostId: uuid, domain: DomainSpec }), result: DomainReport },
+	/**
+	 * Stops the guest: an ACPI shutdown, then after `graceMs` (0 = at once, `forced`) a hard stop. A
+	 * guest that is not there is success (it is stopped either way).
+	 */
+	"vm.stop": { args: z.object({ ...onHost, graceMs: z.int().min(0).max(600_000) }), result: z.object({}) },
+	/** A hard reset of the running guest (virsh reset: guests without ACPI ignore a reboot request). */
+	"vm.reboot": { args: z.object(onHost), result: DomainReport },
+	/**
+	 * Live-migrates the running guest to `targetHostId` (another host of this agent, same shared
+	 * storage). A guest already running on the target is success.
+	 */
+	"vm.migrate": { args: z.object({ ...onHost, targetHostId: uuid }), result: DomainReport },
+	/** Hot-plugs a disk into the running guest, or unplugs it (`detach`, by target). */
+	"vm.attachDisk": { args: z.object({ ...onHost, disk: DiskSpec }), result: z.object({}) },
+	"vm.detachDisk": { args: z.object({ ...onHost, target: z.string().max(8) }), result: z.object({}) },
 } as const;
 
 export type CommandName = keyof typeof COMMANDS;

@@ -10,3 +10,4 @@ export * from "./storage.ts";
 export * from "./to-agent.ts";
 export * from "./to-worker.ts";
 export { PING_TEXT, PONG_TEXT, PROTOCOL_VERSION } from "./version.ts";
+export * from "./vm.ts";

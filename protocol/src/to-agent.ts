@@ -50,6 +50,15 @@ export const CommandFrame = z.discriminatedUnion("name", [
 	commandFrame("template.prepare", COMMANDS["template.prepare"].args),
 	commandFrame("template.upload", COMMANDS["template.upload"].args),
 	commandFrame("volume.clone", COMMANDS["volume.clone"].args),
+	commandFrame("volume.create", COMMANDS["volume.create"].args),
+	commandFrame("volume.resize", COMMANDS["volume.resize"].args),
+	commandFrame("volume.copy", COMMANDS["volume.copy"].args),
+	commandFrame("vm.start", COMMANDS["vm.start"].args),
+	commandFrame("vm.stop", COMMANDS["vm.stop"].args),
+	commandFrame("vm.reboot", COMMANDS["vm.reboot"].args),
+	commandFrame("vm.migrate", COMMANDS["vm.migrate"].args),
+	commandFrame("vm.attachDisk", COMMANDS["vm.attachDisk"].args),
+	commandFrame("vm.detachDisk", COMMANDS["vm.detachDisk"].args),
 ]);
 
 /** The answer to the agent's `ping`. It has no fields, so its text never changes (`PONG_TEXT`). */

@@ -100,10 +100,22 @@ export function expectNoSecrets(result: ApiResult): void {
 
 /** The queryAsyncJobResult body for an async call's answer, as `actor` sees it. */
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are asserted field by field in tests
-export async function jobResult(actor: Actor, result: ApiResult, command: string): Promise<any> {
+export async function jobResult(actor: Actor, result: ApiResult, command: string, timeoutMs = 20_000): Promise<any> {
 	const { jobid } = ok(result, command);
 	expect(jobid).toMatch(/^[0-9a-f-]{36}$/);
-	return ok(await call(actor, { command: "queryAsyncJobResult", jobid }), "queryAsyncJobResult");
+	return waitForJob(actor, jobid, timeoutMs);
+}
+
+/** Polls queryAsyncJobResult until the job is no longer pending (jobstatus 0); fails after `timeoutMs`. */
+// biome-ignore lint/suspicious/noExplicitAny: response bodies are asserted field by field in tests
+export async function waitForJob(actor: Actor, jobid: string, timeoutMs = 20_000): Promise<any> {
+	const until = Date.now() + timeoutMs;
+	for (;;) {
+		const job = ok(await call(actor, { command: "queryAsyncJobResult", jobid }), "queryAsyncJobResult");
+		if (job.jobstatus !== 0) return job;
+		if (Date.now() > until) throw new Error(`job ${jobid} still pending after ${timeoutMs} ms: ${JSON.stringify(job)}`);
+		await new Promise((resolve) => setTimeout(resolve, 50));
+	}
 }
 
 /** Runs an async command and expects its job to succeed; returns the job's `jobresult`. */

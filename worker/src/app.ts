@@ -8,14 +8,13 @@ import type { Deps } from "./commands/types";
 import { bootstrap } from "./db/bootstrap";
 import { createDb } from "./db/client";
 import { takeEventsPending } from "./db/events";
-import { invalidateSettings, loadSettings } from "./db/settings";
+import { depsFor } from "./deps";
 import type { AppEnv } from "./env";
 import { systemClock } from "./lib/clock";
-import { secretBoxFor } from "./lib/crypto";
 import { logError } from "./lib/log";
 import { connectRelay } from "./relay/connect";
 import { enrollRelay } from "./relay/enroll";
-import { receiveStream, serveExtract, signExtractToken } from "./relay/extract";
+import { receiveStream, serveExtract } from "./relay/extract";
 import { relayLinkFor } from "./relay/link-impl";
 import { localEnroll } from "./relay/local-enroll";
 import { finishImport, registerImport } from "./relay/template-import";
@@ -26,22 +25,12 @@ import { publishAfterRequest } from "./webhooks/publisher";
 let bootstrapped: Promise<void> | null = null;
 
 async function buildDeps(env: Env): Promise<Deps> {
-	const db = createDb(env.DB);
-	const now = systemClock.now();
-	bootstrapped ??= bootstrap(db, now, env.ADMIN_PASSWORD || undefined).catch((error) => {
+	bootstrapped ??= bootstrap(createDb(env.DB), systemClock.now(), env.ADMIN_PASSWORD || undefined).catch((error) => {
 		bootstrapped = null;
 		throw error;
 	});
 	await bootstrapped;
-	return {
-		db,
-		clock: systemClock,
-		secrets: secretBoxFor(env.SECRET_KEK),
-		settings: await loadSettings(db, now),
-		invalidateSettings,
-		relay: relayLinkFor(env),
-		signExtractLink: (link, expiresAt) => signExtractToken(env, link, expiresAt),
-	};
+	return depsFor(env);
 }
 
 export const app = new Hono<AppEnv>();

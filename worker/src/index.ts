@@ -4,6 +4,7 @@ import { pruneEvents } from "./db/retention";
 import { checkStorageCapacity } from "./db/storage-alerts";
 import { logError } from "./lib/log";
 
+export { JobRunner } from "./jobs/runner";
 export { ZoneRelay } from "./relay/zone-relay";
 
 import { consumeDeliveries } from "./webhooks/consumer";

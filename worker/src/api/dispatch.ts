@@ -143,7 +143,10 @@ async function runAsJob(
 	const now = ctx.deps.clock.now();
 	let finished: { status: 1 | 2; resultCode: number; result: Record<string, unknown> };
 	try {
-		finished = { status: 1, resultCode: 0, result: resultBody(await command.handle(ctx)) };
+		const result = await command.handle(ctx);
+		// The job was started in the background (jobs/start.ts): its runner finishes the row.
+		if (result.type === "job") return result;
+		finished = { status: 1, resultCode: 0, result: resultBody(result) };
 	} catch (thrown) {
 		if (!(thrown instanceof CsError)) throw thrown;
 		if (SYNCHRONOUS_ASYNC_ERRORS.includes(thrown.code)) throw thrown;

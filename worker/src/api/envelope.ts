@@ -29,6 +29,8 @@ export function resultBody(result: CommandResult): Record<string, unknown> {
 			return result.displaytext ? { success: true, displaytext: result.displaytext } : { success: true };
 		case "fields":
 			return result.value;
+		case "job":
+			return result.id === undefined ? { jobid: result.jobid } : { id: result.id, jobid: result.jobid };
 	}
 }
 

@@ -19,11 +19,16 @@ import { offeringCommands } from "./offering";
 import { podCommands } from "./pod";
 import { relayCommands } from "./relay";
 import { roleCommands } from "./role";
+import { snapshotCommands } from "./snapshot";
+import { sshKeyCommands } from "./sshkey";
 import { storageCommands } from "./storage";
 import { tagCommands } from "./tag";
 import { templateCommands } from "./template";
 import type { AnyCommand } from "./types";
 import { userCommands } from "./user";
+import { vmCommands } from "./vm";
+import { vmSnapshotCommands } from "./vmsnapshot";
+import { volumeCommands } from "./volume";
 import { webhookCommands } from "./webhook";
 import { zoneCommands } from "./zone";
 
@@ -60,4 +65,9 @@ export const commands = buildRegistry([
 	webhookCommands,
 	relayCommands,
 	templateCommands,
+	vmCommands,
+	volumeCommands,
+	snapshotCommands,
+	vmSnapshotCommands,
+	sshKeyCommands,
 ]);

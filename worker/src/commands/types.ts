@@ -3,6 +3,7 @@ import type { Db } from "../db/client";
 import type { Caller } from "../domain/access";
 import type { RoleType } from "../domain/roles";
 import type { Settings } from "../domain/settings";
+import type { JobQueue } from "../jobs/types";
 import type { Clock } from "../lib/clock";
 import type { SecretBox } from "../lib/crypto";
 import type { RelayLink } from "../relay/link";
@@ -18,6 +19,8 @@ export interface Deps {
 	invalidateSettings(): void;
 	/** The zones' relay agents (through each zone's ZoneRelay Durable Object). */
 	relay: RelayLink;
+	/** The zones' JobRunners: where startJob sends background jobs (jobs/types.ts). */
+	jobs: JobQueue;
 	/** Signs an extractTemplate download link valid until `expiresAt` (relay/extract.ts). */
 	signExtractLink(link: { templateId: string; zoneId: string }, expiresAt: number): Promise<string>;
 }
@@ -44,6 +47,8 @@ export type CommandResult = (
 	| { type: "success"; displaytext?: string }
 	/** Fields placed directly under the envelope (login, queryAsyncJobResult). */
 	| { type: "fields"; value: Record<string, unknown> }
+	/** An async command whose job runs in the background (jobs/start.ts): answers `{id, jobid}`. */
+	| { type: "job"; jobid: string; id?: string | undefined }
 ) & { setCookies?: string[] };
 
 /** Field name → [listApis type, description]; serializers and listApis share it. */

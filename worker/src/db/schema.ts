@@ -165,10 +165,16 @@ export const asyncJobs = sqliteTable(
 		result: text(),
 		instanceType: text("instance_type"),
 		instanceId: text("instance_id"),
+		/** The zone whose JobRunner runs it (jobs that need the site); null for jobs finished inline. */
+		zoneId: text("zone_id"),
 		created: integer().notNull(),
 		completed: integer(),
 	},
-	(t) => [index("async_jobs_account").on(t.accountId, t.created)],
+	(t) => [
+		index("async_jobs_account").on(t.accountId, t.created),
+		index("async_jobs_instance").on(t.instanceId, t.created),
+		index("async_jobs_pending").on(t.status, t.zoneId),
+	],
 );
 
 /** Global settings changed from their defaults; the definitions live in domain/settings.ts. */
@@ -784,4 +790,190 @@ export const templatePermissions = sqliteTable(
 		uniqueIndex("template_permissions_key").on(t.templateId, t.accountId),
 		index("template_permissions_account").on(t.accountId),
 	],
+);
+
+// ---- Instances, volumes, snapshots, SSH key pairs (issue 6) ------------------------------------
+// An instance's id is also its libvirt domain UUID, so what a host reports maps to a row directly.
+
+/**
+ * Virtual machines (CloudStack's vm_instance + user_vm). `state` is CloudStack's VirtualMachine
+ * state: Stopped, Starting, Running, Stopping, Migrating, Destroyed, Expunging, Expunged (our
+ * final state: `removed` set), Error, Unknown (its host stopped answering).
+ */
+export const vmInstances = sqliteTable(
+	"vm_instances",
+	{
+		id: text().primaryKey(),
+		/** The hostname (deployVirtualMachine `name`). */
+		name: text().notNull(),
+		displayName: text("display_name").notNull(),
+		/** The libvirt domain name: CloudStack's `i-<account number>-<vm number>-VM`. */
+		instanceName: text("instance_name").notNull(),
+		accountId: text("account_id").notNull(),
+		domainId: text("domain_id").notNull(),
+		userId: text("user_id").notNull(),
+		zoneId: text("zone_id").notNull(),
+		/** Where it was placed: set at deploy, kept while Stopped (the root disk's pool decides the cluster). */
+		podId: text("pod_id"),
+		clusterId: text("cluster_id"),
+		/** The host it runs on; null when Stopped. */
+		hostId: text("host_id"),
+		lastHostId: text("last_host_id"),
+		serviceOfferingId: text("service_offering_id").notNull(),
+		templateId: text("template_id"),
+		/** The ISO it was deployed from or has attached. */
+		isoId: text("iso_id"),
+		/** What it was given (a customized offering's values are the deploy call's). */
+		cpuNumber: integer("cpu_number").notNull(),
+		/** MHz per vCPU. */
+		cpuSpeed: integer("cpu_speed").notNull(),
+		/** MB. */
+		memory: integer().notNull(),
+		state: text().notNull(),
+		haEnabled: integer("ha_enabled", { mode: "boolean" }).notNull().default(false),
+		/** Base64 user data, as given. */
+		userData: text("user_data"),
+		/** Names of the SSH key pairs whose public keys go into the config drive (comma-separated). */
+		keypairs: text(),
+		/** JSON object of `details`. */
+		details: text(),
+		displayVm: integer("display_vm", { mode: "boolean" }).notNull().default(true),
+		/** The job that owns the current transition (Starting, Stopping, …), so a stale answer cannot move it. */
+		jobId: text("job_id"),
+		/** When it was destroyed (expunge.delay counts from here). */
+		destroyed: integer(),
+		created: integer().notNull(),
+		/** Set when expunged. */
+		removed: integer(),
+	},
+	(t) => [
+		index("vm_instances_account").on(t.accountId, t.created),
+		index("vm_instances_created").on(t.created),
+		index("vm_instances_zone_state").on(t.zoneId, t.state),
+		index("vm_instances_host").on(t.hostId),
+		index("vm_instances_domain").on(t.domainId, t.created),
+		uniqueIndex("vm_instances_instance_name").on(t.instanceName),
+	],
+);
+
+/**
+ * Volumes (ROOT and DATADISK). A volume with no `poolId` is Allocated (not yet on storage).
+ * `path` is pool-relative. States: Allocated, Creating, Ready, Resizing, Migrating, Destroy,
+ * Expunged (`removed` set).
+ */
+export const volumes = sqliteTable(
+	"volumes",
+	{
+		id: text().primaryKey(),
+		name: text().notNull(),
+		accountId: text("account_id").notNull(),
+		domainId: text("domain_id").notNull(),
+		zoneId: text("zone_id").notNull(),
+		poolId: text("pool_id"),
+		vmId: text("vm_id"),
+		/** 0 for ROOT, 1.. for data disks (the order of the disks in the domain). */
+		deviceId: integer("device_id"),
+		/** ROOT or DATADISK. */
+		type: text().notNull(),
+		state: text().notNull(),
+		sizeBytes: integer("size_bytes").notNull(),
+		/** QCOW2 (every volume we make is a qcow2). */
+		format: text().notNull().default("QCOW2"),
+		path: text(),
+		diskOfferingId: text("disk_offering_id"),
+		/** The template a ROOT volume was cloned from (its backing file). */
+		templateId: text("template_id"),
+		created: integer().notNull(),
+		attached: integer(),
+		removed: integer(),
+	},
+	(t) => [
+		index("volumes_vm").on(t.vmId),
+		index("volumes_pool").on(t.poolId),
+		index("volumes_account").on(t.accountId, t.created),
+		index("volumes_created").on(t.created),
+	],
+);
+
+/** An instance's network interfaces; the address is a guest_ips row held by the NIC's id. */
+export const nics = sqliteTable(
+	"nics",
+	{
+		id: text().primaryKey(),
+		vmId: text("vm_id").notNull(),
+		networkId: text("network_id").notNull(),
+		ipAddress: text("ip_address"),
+		gateway: text(),
+		netmask: text(),
+		macAddress: text("mac_address").notNull(),
+		isDefault: integer("is_default", { mode: "boolean" }).notNull().default(false),
+		deviceId: integer("device_id").notNull(),
+		created: integer().notNull(),
+	},
+	(t) => [index("nics_vm").on(t.vmId), uniqueIndex("nics_mac").on(t.macAddress)],
+);
+
+/**
+ * Volume snapshots, kept on the zone's secondary storage (CloudStack's snapshots +
+ * snapshot_store_ref). States: Creating, BackingUp, BackedUp, Error, Destroyed (`removed` set).
+ */
+export const snapshots = sqliteTable(
+	"snapshots",
+	{
+		id: text().primaryKey(),
+		name: text().notNull(),
+		volumeId: text("volume_id").notNull(),
+		accountId: text("account_id").notNull(),
+		domainId: text("domain_id").notNull(),
+		zoneId: text("zone_id").notNull(),
+		imageStoreId: text("image_store_id"),
+		/** Store-relative path on secondary storage. */
+		path: text(),
+		state: text().notNull(),
+		/** The volume's virtual size when taken. */
+		sizeBytes: integer("size_bytes").notNull().default(0),
+		physicalBytes: integer("physical_bytes").notNull().default(0),
+		/** MANUAL (policies are not built). */
+		intervalType: text("interval_type").notNull().default("MANUAL"),
+		created: integer().notNull(),
+		removed: integer(),
+	},
+	(t) => [index("snapshots_volume").on(t.volumeId), index("snapshots_account").on(t.accountId, t.created)],
+);
+
+/** Disk-only VM snapshots. States: Allocated, Creating, Ready, Reverting, Expunging, Error; `removed` set when deleted. */
+export const vmSnapshots = sqliteTable(
+	"vm_snapshots",
+	{
+		id: text().primaryKey(),
+		name: text().notNull(),
+		displayName: text("display_name").notNull(),
+		description: text(),
+		vmId: text("vm_id").notNull(),
+		accountId: text("account_id").notNull(),
+		domainId: text("domain_id").notNull(),
+		zoneId: text("zone_id").notNull(),
+		state: text().notNull(),
+		parentId: text("parent_id"),
+		current: integer({ mode: "boolean" }).notNull().default(false),
+		created: integer().notNull(),
+		removed: integer(),
+	},
+	(t) => [index("vm_snapshots_vm").on(t.vmId)],
+);
+
+/** SSH key pairs: only the public key is kept (createSSHKeyPair shows the private key once). */
+export const sshKeyPairs = sqliteTable(
+	"ssh_keypairs",
+	{
+		id: text().primaryKey(),
+		name: text().notNull(),
+		accountId: text("account_id").notNull(),
+		domainId: text("domain_id").notNull(),
+		publicKey: text("public_key").notNull(),
+		/** MD5 colon-hex of the key blob, as CloudStack shows it. */
+		fingerprint: text().notNull(),
+		created: integer().notNull(),
+	},
+	(t) => [uniqueIndex("ssh_keypairs_account_name").on(t.accountId, t.name)],
 );

@@ -225,6 +225,69 @@ export const SETTINGS = [
 		min: 60,
 		description: "Seconds an extractTemplate/extractIso download link stays valid.",
 	},
+	{
+		name: "cpu.overprovisioning.factor",
+		category: "Advanced",
+		component: "CapacityManager",
+		type: "Decimal",
+		defaultValue: "1",
+		min: 1,
+		max: 100,
+		description:
+			"CPU overcommit: a host offers its MHz times this factor to instances (a cluster's own cpuovercommitratio wins).",
+	},
+	{
+		name: "mem.overprovisioning.factor",
+		category: "Advanced",
+		component: "CapacityManager",
+		type: "Decimal",
+		defaultValue: "1",
+		min: 1,
+		max: 100,
+		description:
+			"Memory overcommit: a host offers its memory times this factor to instances (a cluster's own memoryovercommitratio wins).",
+	},
+	{
+		name: "storage.overprovisioning.factor",
+		category: "Storage",
+		component: "StorageManager",
+		type: "Decimal",
+		defaultValue: "2",
+		min: 1,
+		max: 100,
+		description:
+			"Thin provisioning: a primary pool takes volumes up to its capacity times this factor (volumes are qcow2, allocated as written).",
+	},
+	{
+		name: "expunge.delay",
+		category: "Advanced",
+		component: "UserVmManager",
+		type: "Integer",
+		defaultValue: "86400",
+		min: 0,
+		description:
+			"Seconds a destroyed instance is kept (recoverVirtualMachine brings it back) before it is expunged with its volumes.",
+	},
+	{
+		name: "job.timeout",
+		category: "Advanced",
+		component: "AsyncJobManager",
+		type: "Integer",
+		defaultValue: "900",
+		min: 10,
+		description:
+			"Seconds an async job on instances, volumes or snapshots may take in all (waiting behind earlier jobs on the same resource included); past it the job fails and what it made is released.",
+	},
+	{
+		name: "vm.stop.grace.period",
+		category: "Advanced",
+		component: "UserVmManager",
+		type: "Integer",
+		defaultValue: "30",
+		min: 0,
+		description:
+			"Seconds a non-forced stopVirtualMachine waits for the guest to shut down (ACPI) before it powers it off.",
+	},
 ] as const satisfies readonly SettingDefinition[];
 
 export type SettingName = (typeof SETTINGS)[number]["name"];
