@@ -13,12 +13,13 @@ import {
 	MAX_RECENT_COMMANDS,
 	PROTOCOL_VERSION,
 } from "@flarestack/protocol";
-import type { AgentConfig } from "./config.ts";
+import { type AgentConfig, DEFAULT_GUEST_BRIDGE } from "./config.ts";
 import { Connection, type ConnectionOptions, type LinkEvent } from "./connection.ts";
 import { Dispatcher } from "./dispatcher.ts";
-import { type DriverPicker, driverFor } from "./drivers/index.ts";
+import { type DriverPicker, driverFor, siteDrivers, type VmDriverPicker, vmDriverFor } from "./drivers/index.ts";
 import { hostHandlers } from "./handlers/host.ts";
 import { siteStorageHandlers } from "./handlers/storage.ts";
+import { vmHandlers } from "./handlers/vm.ts";
 import { Hosts, type HostsOptions } from "./hosts.ts";
 import { loadKey, signConnectJwt } from "./identity.ts";
 import { errorText, type Logger } from "./log.ts";
@@ -38,6 +39,8 @@ export interface AgentOptions {
 	/** Resolves (or aborts) to stop the agent. */
 	signal?: AbortSignal;
 	drivers?: DriverPicker;
+	/** The guest side of `drivers` (a test passing both must build them from one driver pair). */
+	vmDrivers?: VmDriverPicker;
 	/** Test overrides: poll and probe timings. */
 	hosts?: Pick<HostsOptions, "pollMs" | "probeTimeoutMs">;
 	/** Test overrides: backoff and timers. */
@@ -59,11 +62,24 @@ export async function runAgent(options: AgentOptions): Promise<number> {
 	if (looseMode) log.warn("the key file is readable by others; it should be mode 0600", { file: config.keyFile });
 
 	let connection: Connection | undefined;
+	const site = siteDrivers();
+	// A test that brings its own host drivers but no guest side gets the plain probe, no domain watch.
+	const watch = options.vmDrivers ?? (options.drivers ? undefined : vmDriverFor(config.driver, site));
+	const vmDrivers = watch ?? vmDriverFor(config.driver, site);
+	// The simulator's guests live in memory: put back the ones the state file knew (libvirt keeps real ones).
+	for (const { uri, host } of Object.values(store.data.hosts)) {
+		if (config.driver === "simulator" || uri.startsWith("sim://")) site.simulator.restore(uri, host.domains);
+	}
 	const hosts = new Hosts({
 		store,
-		drivers: options.drivers ?? driverFor(config.driver),
+		drivers: options.drivers ?? driverFor(config.driver, site),
+		...(watch ? { vmDrivers: watch } : {}),
 		log,
 		...options.hosts,
+		onDomain: (hostId, domain) => {
+			if (connection?.role !== "active") return; // the next hello carries it
+			connection.send({ type: "event", v: PROTOCOL_VERSION, at: Date.now(), kind: "domain.state", hostId, domain });
+		},
 		onChange: ({ hostId, state, text }) => {
 			if (connection?.role !== "active") return; // the next hello carries it
 			const event: EventFrame = {
@@ -86,9 +102,18 @@ export async function runAgent(options: AgentOptions): Promise<number> {
 		log,
 		url: config.url,
 		credential,
+		hosts,
+		vmDrivers,
+	});
+	const { writeConfigDrive, ...storageCommands } = storage;
+	const guests = vmHandlers({
+		hosts,
+		drivers: vmDrivers,
+		settings: { guestBridge: config.guestBridge ?? DEFAULT_GUEST_BRIDGE },
+		writeConfigDrive,
 	});
 	const dispatcher = new Dispatcher({
-		handlers: { ...hostHandlers(hosts), ...storage },
+		handlers: { ...hostHandlers(hosts), ...storageCommands, ...guests },
 		store,
 		log,
 		send: (frame) => connection?.send(frame) ?? false,

@@ -12,6 +12,7 @@ import { LOG_LEVELS } from "./log.ts";
 export const DEFAULT_CONFIG_FILE = "flarestack-relay.json";
 export const DEFAULT_KEY_FILE = "flarestack-relay.key.json";
 export const DEFAULT_STATE_FILE = "flarestack-relay.state.json";
+export const DEFAULT_GUEST_BRIDGE = "cloudbr0";
 
 /**
  * `libvirt` (the default) drives `qemu://`, `qemu+tcp://`, `qemu+ssh://` and `test:///` hosts with
@@ -30,6 +31,11 @@ const ConfigFile = z.object({
 	stateFile: z.string().min(1).default(DEFAULT_STATE_FILE),
 	driver: DriverName.default("libvirt"),
 	logLevel: z.enum(LOG_LEVELS).default("info"),
+	/** The bridge guest NICs join on every host (CloudStack's guest traffic label); unset: cloudbr0. */
+	guestBridge: z
+		.string()
+		.regex(/^[A-Za-z0-9_.-]{1,15}$/, "not a bridge name")
+		.optional(),
 });
 
 export type ConfigFile = z.input<typeof ConfigFile>;
@@ -45,6 +51,8 @@ export interface AgentConfig {
 	stateFile: string;
 	driver: DriverName;
 	logLevel: (typeof LOG_LEVELS)[number];
+	/** Default cloudbr0 (DEFAULT_GUEST_BRIDGE). */
+	guestBridge?: string;
 }
 
 export class ConfigError extends Error {
@@ -75,7 +83,7 @@ export async function loadConfig(file: string): Promise<AgentConfig> {
 		throw new ConfigError(`${absolute}: ${problems.join("; ")}`);
 	}
 	const dir = path.dirname(absolute);
-	const { url, zoneId, relayId, name, keyFile, stateFile, driver, logLevel } = parsed.data;
+	const { url, zoneId, relayId, name, keyFile, stateFile, driver, logLevel, guestBridge } = parsed.data;
 	return {
 		file: absolute,
 		url: url.replace(/\/+$/, ""),
@@ -86,6 +94,7 @@ export async function loadConfig(file: string): Promise<AgentConfig> {
 		stateFile: path.resolve(dir, stateFile),
 		driver,
 		logLevel,
+		...(guestBridge === undefined ? {} : { guestBridge }),
 	};
 }
 

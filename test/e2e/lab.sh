@@ -38,6 +38,10 @@ install_pkgs() {
 	command -v nfs-ls >/dev/null || need+=(libnfs-utils)
 	dpkg -s qemu-block-extra >/dev/null 2>&1 || need+=(qemu-block-extra)
 	command -v curl >/dev/null || need+=(curl)
+	# `guest`'s self-bootable template (extlinux in an ext2 boot sector); xmllint for virt-xml-validate.
+	command -v extlinux >/dev/null || need+=(extlinux)
+	[ -d /usr/lib/syslinux ] || need+=(syslinux-common)
+	command -v xmllint >/dev/null || need+=(libxml2-utils)
 	[ ${#need[@]} -eq 0 ] && return 0
 	export DEBIAN_FRONTEND=noninteractive
 	apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${need[@]}" >/dev/null ||
@@ -99,6 +103,10 @@ up() {
 		ip -n "lab-h$i" link set "lab$i-e" name eth0
 		ip -n "lab-h$i" addr add "10.99.0.1$i/24" dev eth0
 		ip -n "lab-h$i" link set eth0 up
+		# cloudbr0: the guest bridge on every host (CloudStack's guest traffic label; the relay agent's
+		# `guestBridge` default), so domains with NICs start and migrate.
+		ip -n "lab-h$i" link add cloudbr0 type bridge
+		ip -n "lab-h$i" link set cloudbr0 up
 		local H
 		H=$(host_dir "$i")
 		mkdir -p "$H"/{etc,lib/qemu,log/qemu,cache,run}
@@ -123,64 +131,11 @@ up() {
 
 # --- Opt-in pieces for later tests (host-lab reference §2 and §4): a tiny TCG guest and an NFS server.
 
-# `guest`: a Debian kernel (the .deb unpacked, not installed) + a busybox initramfs + a 1.3 MiB ext4
-# qcow2 template, in $W/guest: vmlinux (ELF, boots through PVH, no 6 s decompress under TCG),
-# initrd.gz, tmpl-busybox.qcow2. Use <domain type='qemu'>: /dev/kvm here cannot run stock kernels.
-guest() {
-	install_pkgs
-	mkdir -p "$W/guest"
-	(
-		cd "$W/guest"
-		kpkg=$(apt-cache depends linux-image-amd64 | awk '/Depends: linux-image-/{print $2; exit}')
-		apt-get download "$kpkg" busybox-static >/dev/null 2>&1 ||
-			{ apt-get -o DPkg::Lock::Timeout=600 update -qq && apt-get download "$kpkg" busybox-static >/dev/null; }
-		rm -rf k bb initrd rootfs
-		dpkg-deb -x "${kpkg}"_*.deb k
-		dpkg-deb -x busybox-static_*.deb bb
-		kv=$(ls k/lib/modules)
-		cp "k/boot/vmlinuz-$kv" vmlinuz
-		off=$(grep -abo $'\xFD7zXZ\x00' vmlinuz | head -1 | cut -d: -f1)
-		tail -c +$((off + 1)) vmlinuz | xz -dc >vmlinux 2>/dev/null || true
-		mkdir -p initrd/{bin,proc,sys,dev,mnt,lib/modules}
-		cp bb/bin/busybox initrd/bin/
-		for m in virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio_blk \
-			failover net_failover virtio_net crc16 crc32c_generic libcrc32c mbcache jbd2 ext4; do
-			cp "$(find "k/lib/modules/$kv" -name "$m.ko" | head -1)" initrd/lib/modules/
-			echo "$m.ko" >>initrd/lib/modules/order
-		done
-		cat >initrd/init <<'INIT'
-#!/bin/busybox sh
-/bin/busybox --install -s /bin
-mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev
-for m in $(cat /lib/modules/order); do insmod /lib/modules/$m; done
-root=$(sed -n 's/.*root=\([^ ]*\).*/\1/p' /proc/cmdline); root=${root:-/dev/vda}
-for i in 1 2 3 4 5 6 7 8 9 10; do [ -b "$root" ] && break; sleep 0.2; done
-if mount -t ext4 "$root" /mnt; then umount /proc /sys; mount --move /dev /mnt/dev; exec switch_root /mnt /sbin/init; fi
-echo NO-ROOT; exec setsid cttyhack sh
-INIT
-		chmod +x initrd/init
-		(cd initrd && find . | ../bb/bin/busybox cpio -o -H newc 2>/dev/null | gzip -1 >../initrd.gz)
-		mkdir -p rootfs/{bin,sbin,proc,sys,dev,tmp,etc}
-		cp bb/bin/busybox rootfs/bin/
-		echo tmpl-busybox-v1 >rootfs/etc/template-id
-		cat >rootfs/sbin/init <<'INIT'
-#!/bin/busybox sh
-/bin/busybox --install -s /bin
-mount -t proc proc /proc; mount -t sysfs sys /sys
-echo "ROOTFS-OK template=$(cat /etc/template-id) uptime=$(cut -d' ' -f1 /proc/uptime)"
-echo GUEST-SHELL-READY
-exec setsid cttyhack sh
-INIT
-		chmod +x rootfs/sbin/init
-		rm -f root.raw
-		mkfs.ext4 -q -F -d rootfs root.raw 64M >/dev/null
-		qemu-img convert -c -f raw -O qcow2 root.raw tmpl-busybox.qcow2
-		rm -rf k bb root.raw vmlinuz ./*.deb
-		chmod 755 "$W" "$W/guest"
-		chmod 644 vmlinux initrd.gz tmpl-busybox.qcow2
-	)
-	echo "lab guest: $W/guest/{vmlinux,initrd.gz,tmpl-busybox.qcow2}"
-}
+# `guest` (lab-guest.sh): the TCG guests in $W/guest: vmlinux + initrd.gz + tmpl-busybox.qcow2, and
+# tmpl-boot.qcow2, a self-bootable template whose /sbin/init prints the config drive's hostname and
+# FLARESTACK-GUEST-BOOTED on the serial console.
+# shellcheck source=test/e2e/lab-guest.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lab-guest.sh"
 
 # `nfs`: nfs-ganesha (userspace, FSAL VFS) on 127.0.0.1 exporting $W/nfs/primary, /secondary and
 # /tiny (a 48 MiB ext4 on a loop device, for "storage full" tests), for qemu-img nfs://, libvirt

@@ -12,6 +12,7 @@ import { indexParams } from "../../worker/src/api/params";
 import type { Deps } from "../../worker/src/commands/types";
 import { createDb } from "../../worker/src/db/client";
 import { settingsFrom } from "../../worker/src/domain/settings";
+import { jobQueueFor } from "../../worker/src/jobs/queue";
 import { createSecretBox } from "../../worker/src/lib/crypto";
 import { relayLinkFor } from "../../worker/src/relay/link-impl";
 import { login, type Session } from "../helpers/api";
@@ -29,6 +30,7 @@ function deps(at: number, timeoutSeconds?: number): Deps {
 		settings: settingsFrom(overrides),
 		invalidateSettings: () => {},
 		relay: relayLinkFor(env),
+		jobs: jobQueueFor(env),
 		signExtractLink: async () => "unused",
 	};
 }

@@ -2,7 +2,9 @@
 import { app } from "./app";
 import { pruneEvents } from "./db/retention";
 import { checkStorageCapacity } from "./db/storage-alerts";
+import { depsFor } from "./deps";
 import { logError } from "./lib/log";
+import { sweepDestroyedVms } from "./vms/expunge";
 
 export { JobRunner } from "./jobs/runner";
 export { ZoneRelay } from "./relay/zone-relay";
@@ -32,6 +34,7 @@ export default {
 				});
 				await task("storage capacity check", () => checkStorageCapacity(deps.db, now, deps.settings));
 				await task("event and alert retention", () => pruneEvents(deps.db, now, deps.settings));
+				await task("expunge of destroyed VMs past expunge.delay", async () => sweepDestroyedVms(await depsFor(env)));
 			})().catch((error) => logError("scheduled", "cron set-up failed", error)),
 		);
 	},

@@ -2,10 +2,12 @@
  * @module The libvirt driver: every call runs `virsh -c <uri> …` through execFile with an argument
  * array (never a shell), in the C locale so the output parses the same everywhere. Reading a host's
  * facts is one virsh process and one libvirt connection (virsh runs `a ; b ; c` itself), which
- * matters for qemu+ssh, where each connection is an SSH handshake.
+ * matters for qemu+ssh, where each connection is an SSH handshake. The guest methods are in
+ * libvirt-vm.ts.
  */
 import { ExecError, execProgram } from "../exec.ts";
-import { type CallOptions, DriverError, type HostDriver, type HostFacts, type ProbeResult } from "./driver.ts";
+import { type CallOptions, type Driver, DriverError, type HostFacts, type ProbeResult } from "./driver.ts";
+import { libvirtVmMethods } from "./libvirt-vm.ts";
 import {
 	decideDomainType,
 	parseDomains,
@@ -24,7 +26,7 @@ export interface LibvirtOptions {
 	virsh?: string;
 }
 
-export function libvirtDriver({ virsh = "virsh" }: LibvirtOptions = {}): HostDriver {
+export function libvirtDriver({ virsh = "virsh" }: LibvirtOptions = {}): Driver {
 	const run = (uri: string, args: string[], { timeoutMs, signal }: CallOptions) =>
 		execProgram(virsh, ["-c", uri, ...args], {
 			timeoutMs,
@@ -33,6 +35,8 @@ export function libvirtDriver({ virsh = "virsh" }: LibvirtOptions = {}): HostDri
 		});
 
 	return {
+		...libvirtVmMethods(run),
+
 		async connect(uri, options): Promise<HostFacts> {
 			let output: string;
 			try {

@@ -9,12 +9,14 @@
  * - `fail=connect`: the host never answers; `fail=probe`: it connects once, then every probe fails.
  * - `control=<path>`: a JSON file read on every call; `{"down": true, "text": "…"}` makes the host
  *   unreachable until the file says otherwise (or is removed), so a test can take a host down and
- *   bring it back while the agent runs.
+ *   bring it back while the agent runs; `{"killed": ["<domain>"]}` kills guests (simulator-vm.ts).
+ * Guests started with vm.start live in memory per host (simulator-vm.ts).
  */
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import type { Domain, DomainType } from "@flarestack/protocol";
-import { type CallOptions, DriverError, type HostDriver, type HostFacts, type ProbeResult } from "./driver.ts";
+import { type CallOptions, type Driver, DriverError, type HostFacts, type ProbeResult } from "./driver.ts";
+import { SimulatedDomains } from "./simulator-vm.ts";
 
 export interface SimulatedHost {
 	name: string;
@@ -134,15 +136,37 @@ async function delay(host: SimulatedHost, { timeoutMs, signal }: CallOptions): P
 	await wait(host.latencyMs, signal);
 }
 
-export function simulatorDriver(): HostDriver {
+/** The simulator, plus `restore` (guests the agent knew before a restart, from its state file). */
+export type SimulatorDriver = Driver & { restore(uri: string, domains: Domain[]): void };
+
+export function simulatorDriver(): SimulatorDriver {
+	const guests = new SimulatedDomains();
+	const fixed = (host: SimulatedHost) => simulatedFacts(host).domains;
+	/** A host that answers: its latency waited, its failures thrown as `unreachable`. */
+	const reach = async (uri: string, options: CallOptions) => {
+		const host = parseSimUri(uri);
+		await delay(host, options);
+		if (host.fail) throw new DriverError("unreachable", `${host.name}: simulated ${host.fail} failure`);
+		const down = await downReason(host);
+		if (down) throw new DriverError("unreachable", `${host.name}: ${down}`);
+		return host;
+	};
 	return {
+		...guests.methods({ reach }, fixed),
+
+		restore(uri, domains) {
+			guests.restore(uri, domains, new Set(fixed(parseSimUri(uri)).map((domain) => domain.uuid)));
+		},
+
 		async connect(uri, options): Promise<HostFacts> {
 			const host = parseSimUri(uri);
 			await delay(host, options);
 			if (host.fail === "connect") throw new DriverError("unreachable", `${host.name}: simulated connect failure`);
 			const down = await downReason(host);
 			if (down) throw new DriverError("unreachable", `${host.name}: ${down}`);
-			return simulatedFacts(host);
+			await guests.applyKills(uri, host);
+			const facts = simulatedFacts(host);
+			return { ...facts, domains: [...facts.domains, ...guests.list(uri)] };
 		},
 		async probe(uri, options): Promise<ProbeResult> {
 			try {

@@ -52,6 +52,31 @@ export class QemuImg {
 		await this.exec(args, 60_000, signal);
 	}
 
+	/** A blank qcow2 of `sizeBytes` (a data disk). */
+	async create(path: string, sizeBytes: number, signal?: AbortSignal): Promise<void> {
+		await this.exec(["create", "-q", "-f", "qcow2", path, String(sizeBytes)], 60_000, signal);
+	}
+
+	/** Grows a qcow2 no guest has open (a running guest's disk grows through virsh blockresize). */
+	async resize(path: string, sizeBytes: number, signal?: AbortSignal): Promise<void> {
+		await this.exec(["resize", "-q", "-f", "qcow2", path, String(sizeBytes)], 60_000, signal);
+	}
+
+	/**
+	 * Copies `from` (any chain, flattened) into a standalone qcow2 at `to`. `-U` reads without taking
+	 * the image lock, so a running guest's disk can be copied (crash-consistent, like a disk snapshot).
+	 * The source format is always given, never probed: a raw disk a guest wrote a qcow2 header into
+	 * must not be opened as a qcow2 (its backing name could read a host file).
+	 */
+	async copyToQcow2(
+		from: { path: string; format: "qcow2" | "raw" },
+		to: string,
+		timeoutMs: number,
+		signal?: AbortSignal,
+	): Promise<void> {
+		await this.exec(["convert", "-U", "-f", from.format, "-O", "qcow2", from.path, to], timeoutMs, signal);
+	}
+
 	private async exec(args: string[], timeoutMs: number, signal?: AbortSignal): Promise<string> {
 		try {
 			return await this.run(args, { timeoutMs, ...(signal ? { signal } : {}) });

@@ -19,7 +19,7 @@ const KEEP = 64 * 1024;
 const DEFAULT_SIZE = 10 * 1024 ** 3;
 const CLONE_BYTES = 196 * 1024;
 
-interface SimFile {
+export interface SimFile {
 	size: number;
 	head: Buffer;
 	/** The size a guest would see. */

@@ -245,11 +245,12 @@ describe("listCapacity per zone", () => {
 		expect(figures[1]).toMatchObject({ name: "CPU", capacitytotal: 24_000, capacityused: 5000, percentused: "20.83" });
 		// Storage counts the zone-wide pool too.
 		expect(figures[2]).toMatchObject({ name: "STORAGE", capacitytotal: 4000, capacityused: 850, percentused: "21.25" });
+		// NFS pools take volumes up to capacity × storage.overprovisioning.factor (2).
 		expect(figures[3]).toMatchObject({
 			name: "STORAGE_ALLOCATED",
-			capacitytotal: 4000,
+			capacitytotal: 8000,
 			capacityused: 1400,
-			percentused: "35",
+			percentused: "17.5",
 		});
 		// The zone's store plus the region-wide one.
 		expect(figures[6]).toMatchObject({
@@ -313,7 +314,7 @@ describe("listCapacity per zone", () => {
 		const items = await capacities({ sortby: "usage" });
 		const shares = items.map((c) => Number(c.percentused));
 		expect(shares).toEqual([...shares].sort((a, b) => b - a));
-		expect(items[0]).toMatchObject({ zoneid: A.zone.id, type: 3, percentused: "35" });
+		expect(items[0]).toMatchObject({ zoneid: A.zone.id, type: 0, percentused: "25" });
 		expect(await capacities({ sortby: "Usage", zoneid: zoneB.id })).toHaveLength(2);
 	});
 
@@ -346,7 +347,7 @@ describe("listCapacity narrowed", () => {
 		expect(figures[1]).toMatchObject({ capacitytotal: 16_000, capacityused: 3000, percentused: "18.75" });
 		// The zone-wide pool belongs to no pod.
 		expect(figures[2]).toMatchObject({ capacitytotal: 1000, capacityused: 250 });
-		expect(figures[3]).toMatchObject({ capacitytotal: 1000, capacityused: 400, percentused: "40" });
+		expect(figures[3]).toMatchObject({ capacitytotal: 2000, capacityused: 400, percentused: "20" });
 		expect(figures[8]).toMatchObject({ capacitytotal: 10, capacityused: 3, percentused: "30" });
 		expect(figures[90]).toMatchObject({ capacitytotal: 4 });
 		expect(await capacities({ zoneid: A.zone.id, podid: A.pod1.id })).toEqual(items);
@@ -368,7 +369,7 @@ describe("listCapacity narrowed", () => {
 		const figures = byType(items);
 		expect(figures[0]).toMatchObject({ capacitytotal: 32 * GiB, capacityused: 8 * GiB });
 		expect(figures[1]).toMatchObject({ capacitytotal: 8000, capacityused: 2000, percentused: "25" });
-		expect(figures[3]).toMatchObject({ capacitytotal: 2000, capacityused: 1000, percentused: "50" });
+		expect(figures[3]).toMatchObject({ capacitytotal: 4000, capacityused: 1000, percentused: "25" });
 	});
 
 	it("a pod without pools still reports STORAGE as 0 of 0", async () => {
@@ -465,7 +466,7 @@ describe("listCapacity at scale", () => {
 		const figures = byType(await capacities({ zoneid: zone.id }));
 		const elapsed = performance.now() - started;
 		expect(figures[2]).toMatchObject({ capacitytotal: 20_000_000, capacityused: 200_000, percentused: "1" });
-		expect(figures[3]).toMatchObject({ capacitytotal: 20_000_000, capacityused: 400_000, percentused: "2" });
+		expect(figures[3]).toMatchObject({ capacitytotal: 40_000_000, capacityused: 400_000, percentused: "1" });
 		expect(figures[1]).toMatchObject({ capacitytotal: 10_000_000, capacityused: 2_500_000, percentused: "25" });
 		expect(elapsed).toBeLessThan(1000);
 		const started2 = performance.now();

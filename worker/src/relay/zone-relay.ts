@@ -32,6 +32,7 @@ import type { TemplateDeps } from "../templates/deps";
 import { startAllocatedDownloads } from "../templates/downloads";
 import { CLEANUP_TIMEOUT_MS } from "../templates/remove";
 import { refreshZoneUsage } from "../templates/usage";
+import { applyDomainReport, applyHostStateTruth, applyHostsTruth } from "../vms/host-truth";
 import { engineDeps } from "../webhooks/engine";
 import { publishAfterRequest } from "../webhooks/publisher";
 import { applyHello, applyHostAnswer, applyHostReport, applyRelayConnect, applyRelayLoss, zoneName } from "./apply";
@@ -361,6 +362,13 @@ export class ZoneRelay extends DurableObject<Env> {
 							state: frame.state,
 							text: frame.text,
 						});
+						// The hosts are the truth (vms/host-truth.ts): a Down host's VMs, a host back Up re-read.
+						if (frame.state === "Down") await applyHostStateTruth(this.env, this.db, info.zoneId, frame.hostId);
+						if (frame.state === "Up") await this.sendOwn(ws, "host.refresh", { hostId: frame.hostId }, now);
+						this.publishEvents();
+					}
+					if (frame.kind === "domain.state") {
+						await applyDomainReport(this.db, now, info.zoneId, frame.hostId, frame.domain);
 						this.publishEvents();
 					}
 					return;
@@ -465,6 +473,7 @@ export class ZoneRelay extends DurableObject<Env> {
 			pending.filter((c) => c.name === "host.connect").map((c) => (c.args as { hostId: string }).hostId),
 		);
 		const plan = await applyHello(this.db, now, info.zoneId, hello.hosts);
+		await applyHostsTruth(this.env, this.db, now, info.zoneId, hello.hosts);
 		this.publishEvents();
 		for (const command of pending) sendFrame(ws, this.commandFrame(command));
 		for (const { hostId, uri } of plan.connect) {
@@ -519,7 +528,9 @@ export class ZoneRelay extends DurableObject<Env> {
 		// Applied here, so the result lands even when the caller is gone.
 		if ((command.name === "host.connect" || command.name === "host.refresh") && "id" in checked.result) {
 			try {
-				await applyHostAnswer(this.db, now, info.zoneId, checked.result as CommandResult<"host.connect">);
+				const host = checked.result as CommandResult<"host.connect">;
+				await applyHostAnswer(this.db, now, info.zoneId, host);
+				await applyHostsTruth(this.env, this.db, now, info.zoneId, [host]);
 				this.publishEvents();
 			} catch (error) {
 				logError(`relay:${info.zoneId}`, `applying a ${command.name} answer failed`, error);

@@ -151,9 +151,13 @@ export function serializeHost(row: HostRow, ctx: HostContext): Record<string, un
 /**
  * HostMetricsResponse as MetricsServiceImpl fills it: totals in Ghz/GB with two decimals, and the
  * usage values left out while the host reports no usage (CloudStack sets them only when known).
- * There are no instances yet: "0 / 0" until the instance issue counts them.
+ * `instances` is "running / placed" (CloudStack's form); there are no system VMs.
  */
-export function serializeHostMetrics(row: HostRow, ctx: HostContext): Record<string, unknown> {
+export function serializeHostMetrics(
+	row: HostRow,
+	ctx: HostContext,
+	instances = { running: 0, total: 0 },
+): Record<string, unknown> {
 	const cpuTotal = row.cpuNumber * row.cpuSpeed * ratio(ctx.cpuOvercommitRatio);
 	const memoryTotal = row.memoryTotal * ratio(ctx.memoryOvercommitRatio);
 	// A host always answers the flags: no capacity counts as nothing allocated (false).
@@ -161,7 +165,7 @@ export function serializeHostMetrics(row: HostRow, ctx: HostContext): Record<str
 	const memoryShare = memoryTotal === 0 ? 0 : row.memoryAllocated / memoryTotal;
 	return compact({
 		...serializeHost(row, ctx),
-		instances: "0 / 0",
+		instances: `${instances.running} / ${instances.total}`,
 		systeminstances: "0 / 0",
 		cputotalghz: `${((row.cpuNumber * row.cpuSpeed) / 1000).toFixed(2)} Ghz`,
 		cpuallocatedghz: `${(row.cpuAllocated / 1000).toFixed(2)} Ghz`,

@@ -1,4 +1,5 @@
 import { CLUSTER_METRICS_FIELDS, serializeClusterMetrics } from "../../api/serializers/cluster";
+import { effectiveRatio } from "../../vms/capacity";
 import { defineCommand } from "../define";
 import { pageWindow } from "../list-params";
 import { clusterListParams, clusterPage, clusterWhere, hostSumsForPage, NO_HOSTS } from "./cluster-view";
@@ -19,7 +20,17 @@ export const listClustersMetrics = defineCommand({
 			clusterPage(deps.db, where, window),
 			hostSumsForPage(deps.db, where, window),
 		]);
-		const items = page.rows.map((r) => serializeClusterMetrics(r.cluster, r.ctx, sums.get(r.cluster.id) ?? NO_HOSTS));
+		const cpu = deps.settings.decimal("cpu.overprovisioning.factor");
+		const memory = deps.settings.decimal("mem.overprovisioning.factor");
+		const items = page.rows.map((r) => {
+			// The totals carry the ratios the planner applies (the cluster's own, else the global factor).
+			const cluster = {
+				...r.cluster,
+				cpuOvercommitRatio: String(effectiveRatio(r.cluster.cpuOvercommitRatio, cpu)),
+				memoryOvercommitRatio: String(effectiveRatio(r.cluster.memoryOvercommitRatio, memory)),
+			};
+			return serializeClusterMetrics(cluster, r.ctx, sums.get(r.cluster.id) ?? NO_HOSTS);
+		});
 		return { type: "list", name: "cluster", items, count: page.count };
 	},
 });

@@ -1,7 +1,7 @@
-import { eq } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import { eventInsert } from "../../db/events";
 import { resourceInUse } from "../../db/repos/inventory";
-import { hosts } from "../../db/schema";
+import { hosts, vmInstances } from "../../db/schema";
 import { defineCommand } from "../define";
 import { p } from "../param-spec";
 import { releaseHost } from "./host-link";
@@ -31,7 +31,18 @@ export const deleteHost = defineCommand({
 				`Host ${host.id} cannot be deleted as it is not in maintenance mode. Either put the host into maintenance or perform a forced deletion.`,
 			);
 		}
-		// The instance issue refuses (or, forced, cleans up) hosts with instances here; there are none yet.
+		// Instances placed on the host must be moved or stopped first, forced or not: deleting the row
+		// under them would lose where they run.
+		const placed = await deps.db
+			.select({ name: vmInstances.name })
+			.from(vmInstances)
+			.where(and(eq(vmInstances.hostId, host.id), isNull(vmInstances.removed)))
+			.limit(5);
+		if (placed.length > 0) {
+			throw resourceInUse(
+				`Host ${host.name} still has instances (${placed.map((v) => v.name).join(", ")}); migrate or stop them first`,
+			);
+		}
 		const now = deps.clock.now();
 		await deps.db.batch([
 			deps.db.delete(hosts).where(eq(hosts.id, host.id)),

@@ -9,6 +9,7 @@ import { type HostContext, type HostRow, serializeHost } from "../../api/seriali
 import type { Db } from "../../db/client";
 import { clusters, hosts, pods, zones } from "../../db/schema";
 import { containsText, eqNoCase } from "../../db/text-match";
+import { clusterRatioSql } from "../../vms/capacity";
 import { pagingParams } from "../list-params";
 import { type ParsedParams, p } from "../param-spec";
 
@@ -80,8 +81,9 @@ export async function hostPage(
 				clusterName: clusters.name,
 				clusterType: clusters.clusterType,
 				arch: clusters.arch,
-				cpuOvercommitRatio: clusters.cpuOvercommitRatio,
-				memoryOvercommitRatio: clusters.memoryOvercommitRatio,
+				// The ratios the planner applies (the cluster's own, else the global factor).
+				cpuOvercommitRatio: sql<string>`${clusterRatioSql("cpu")}`,
+				memoryOvercommitRatio: sql<string>`${clusterRatioSql("memory")}`,
 			})
 			.from(hosts)
 			.leftJoin(zones, eq(zones.id, hosts.zoneId))

@@ -4,26 +4,37 @@
  */
 import { and, eq, isNull } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { serviceOfferings } from "../../db/schema";
+import { serviceOfferings, vmInstances, volumes } from "../../db/schema";
 
-/**
- * Whether any VM still uses the service offering. There are no VMs yet: the instance issue adds
- * the virtual machine table and must make this query it (live VMs with this offering).
- */
-export async function serviceOfferingInUse(_db: Db, _id: string): Promise<boolean> {
-	return false;
+/** Whether any instance that is not expunged still uses the service offering. */
+export async function serviceOfferingInUse(db: Db, id: string): Promise<boolean> {
+	const user = await db
+		.select({ id: vmInstances.id })
+		.from(vmInstances)
+		.where(and(eq(vmInstances.serviceOfferingId, id), isNull(vmInstances.removed)))
+		.limit(1)
+		.get();
+	return user !== undefined;
 }
 
 /**
  * Whether the disk offering is still used: by a live service offering that names it as its root
- * disk offering (`diskofferingid`). Volumes do not exist yet: the volume issue must add them here.
+ * disk offering (`diskofferingid`), or by a volume that is not expunged.
  */
 export async function diskOfferingInUse(db: Db, id: string): Promise<boolean> {
-	const user = await db
-		.select({ id: serviceOfferings.id })
-		.from(serviceOfferings)
-		.where(and(eq(serviceOfferings.diskOfferingId, id), isNull(serviceOfferings.removed)))
-		.limit(1)
-		.get();
-	return user !== undefined;
+	const [offering, volume] = await Promise.all([
+		db
+			.select({ id: serviceOfferings.id })
+			.from(serviceOfferings)
+			.where(and(eq(serviceOfferings.diskOfferingId, id), isNull(serviceOfferings.removed)))
+			.limit(1)
+			.get(),
+		db
+			.select({ id: volumes.id })
+			.from(volumes)
+			.where(and(eq(volumes.diskOfferingId, id), isNull(volumes.removed)))
+			.limit(1)
+			.get(),
+	]);
+	return offering !== undefined || volume !== undefined;
 }

@@ -3,11 +3,11 @@
  * its zone/pod/cluster names joined in the same query and its total counted concurrently (not a
  * `db.batch`: drizzle shifts joined columns that share a name inside batches, drizzle-orm#6038).
  */
-import { and, asc, count, eq, inArray, ne, type SQL } from "drizzle-orm";
+import { and, asc, count, eq, inArray, isNull, ne, type SQL } from "drizzle-orm";
 import { CsError, ERROR, invalidParam } from "../../api/errors";
 import { type StoragePoolRow, serializeStoragePool } from "../../api/serializers/storage-pool";
 import type { Db } from "../../db/client";
-import { clusters, pods, storagePools, zones } from "../../db/schema";
+import { clusters, pods, storagePools, volumes, zones } from "../../db/schema";
 import { eqNoCase } from "../../db/text-match";
 
 export interface Window {
@@ -108,11 +108,12 @@ export async function refuseDuplicateLocation(
 	}
 }
 
-/**
- * HOOK for the instance/volume issue: the names of the volumes stored on the pool, which block
- * its deletion (536). There is no volumes table yet, so no pool has volumes; replace the body with
- * a query on the volumes table (pool id, not removed) when it exists.
- */
-export async function poolVolumeNames(_db: Db, _poolId: string): Promise<string[]> {
-	return [];
+/** The names of the volumes (not expunged) stored on the pool, which block its deletion (536). */
+export async function poolVolumeNames(db: Db, poolId: string): Promise<string[]> {
+	const rows = await db
+		.select({ name: volumes.name })
+		.from(volumes)
+		.where(and(eq(volumes.poolId, poolId), isNull(volumes.removed)))
+		.limit(20);
+	return rows.map((r) => r.name);
 }

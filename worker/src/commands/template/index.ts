@@ -1,5 +1,6 @@
 import { copyIso } from "./copyIso";
 import { copyTemplate } from "./copyTemplate";
+import { createTemplate } from "./createTemplate";
 import { deleteIso } from "./deleteIso";
 import { deleteTemplate } from "./deleteTemplate";
 import { extractIso } from "./extractIso";
@@ -26,6 +27,7 @@ export const templateCommands = [
 	updateTemplatePermissions,
 	prepareTemplate,
 	extractTemplate,
+	createTemplate,
 	registerIso,
 	listIsos,
 	updateIso,

@@ -14,6 +14,7 @@ import type { Db } from "../../db/client";
 import { inIds } from "../../db/in-ids";
 import type { ZoneRow } from "../../db/repos/inventory";
 import { clusters, hosts } from "../../db/schema";
+import { clusterRatioSql } from "../../vms/capacity";
 
 export const ZONE_METRICS_FIELDS = {
 	state: ["string", "State of the cluster"],
@@ -60,9 +61,9 @@ async function zoneTotals(db: Db, ids: string[]): Promise<Map<string, Totals>> {
 			.select({
 				zoneId: hosts.zoneId,
 				n: count(),
-				cpuTotal: total(sql`${hosts.cpuNumber} * ${hosts.cpuSpeed} * cast(${clusters.cpuOvercommitRatio} as real)`),
+				cpuTotal: total(sql`${hosts.cpuNumber} * ${hosts.cpuSpeed} * ${clusterRatioSql("cpu")}`),
 				cpuAllocated: total(sql`${hosts.cpuAllocated}`),
-				memoryTotal: total(sql`${hosts.memoryTotal} * cast(${clusters.memoryOvercommitRatio} as real)`),
+				memoryTotal: total(sql`${hosts.memoryTotal} * ${clusterRatioSql("memory")}`),
 				memoryAllocated: total(sql`${hosts.memoryAllocated}`),
 			})
 			.from(hosts)

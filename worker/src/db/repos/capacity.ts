@@ -6,8 +6,9 @@
  */
 import { and, count, eq, isNull, or, type SQL, sql, sum } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
+import { hostLimitsSql, poolLimitSql } from "../../vms/capacity";
 import type { Db } from "../client";
-import { clusters, guestIps, hosts, imageStores, storagePools } from "../schema";
+import { clusters, guestIps, hosts, imageStores, storagePools, vmInstances } from "../schema";
 
 /** CloudStack's Capacity type codes and CapacityVO.getCapacityName names. */
 export const CAPACITY = {
@@ -71,27 +72,34 @@ function narrow(
 }
 
 /**
- * Memory (bytes) and CPU (MHz) of the hosts, their totals scaled by the cluster's overcommit
- * ratio as CloudStack's capacity query does; CPU cores unscaled.
+ * Memory (bytes) and CPU (MHz) of the hosts, their totals scaled by the overcommit factor the
+ * planner reserves against (vms/capacity.ts: the cluster's own ratio, else the global
+ * cpu./mem.overprovisioning.factor), so percentused never passes 100 while placements still fit.
+ * CPU cores are unscaled; the cores in use are those of the instances placed on the hosts.
  */
 async function hostFigures(db: Db, scope: CapacityScope): Promise<CapacityFigure[]> {
 	if (!wants(scope, CAPACITY.memory, CAPACITY.cpu, CAPACITY.cpuCore)) return [];
-	const rows = await db
-		.select({
-			zoneId: hosts.zoneId,
-			memoryTotal: sql<number>`sum(${hosts.memoryTotal} * cast(${clusters.memoryOvercommitRatio} as real))`,
-			memoryAllocated: sum(hosts.memoryAllocated),
-			cpuTotal: sql<number>`sum(${hosts.cpuNumber} * ${hosts.cpuSpeed} * cast(${clusters.cpuOvercommitRatio} as real))`,
-			cpuAllocated: sum(hosts.cpuAllocated),
-			cores: sum(hosts.cpuNumber),
-		})
-		.from(hosts)
-		.innerJoin(clusters, eq(clusters.id, hosts.clusterId))
-		.where(narrow(scope, hosts))
-		.groupBy(hosts.zoneId);
+	const limits = hostLimitsSql();
+	const [rows, coreRows] = await Promise.all([
+		db
+			.select({
+				zoneId: hosts.zoneId,
+				memoryTotal: sql<number>`sum(${limits.memory})`,
+				memoryAllocated: sum(hosts.memoryAllocated),
+				cpuTotal: sql<number>`sum(${limits.cpu})`,
+				cpuAllocated: sum(hosts.cpuAllocated),
+				cores: sum(hosts.cpuNumber),
+			})
+			.from(hosts)
+			.innerJoin(clusters, eq(clusters.id, hosts.clusterId))
+			.where(narrow(scope, hosts))
+			.groupBy(hosts.zoneId),
+		wants(scope, CAPACITY.cpuCore) ? coresInUse(db, scope) : Promise.resolve(new Map<string, number>()),
+	]);
 	return rows.flatMap((row) => {
 		const memoryAllocated = num(row.memoryAllocated);
 		const cpuAllocated = num(row.cpuAllocated);
+		const cores = coreRows.get(row.zoneId) ?? 0;
 		return [
 			{
 				type: CAPACITY.memory,
@@ -107,10 +115,23 @@ async function hostFigures(db: Db, scope: CapacityScope): Promise<CapacityFigure
 				total: Math.floor(num(row.cpuTotal)),
 				allocated: cpuAllocated,
 			},
-			// Cores allocated to instances are not tracked until instances exist: 0 used.
-			{ type: CAPACITY.cpuCore, zoneId: row.zoneId, used: 0, total: num(row.cores), allocated: 0 },
+			{ type: CAPACITY.cpuCore, zoneId: row.zoneId, used: cores, total: num(row.cores), allocated: cores },
 		].filter((figure) => wants(scope, figure.type));
 	});
+}
+
+/**
+ * vCPUs of the instances that hold a host (a placed instance keeps `host_id` from Starting until
+ * it is stopped, exactly while its CPU is in `hosts.cpu_allocated`), per zone.
+ */
+async function coresInUse(db: Db, scope: CapacityScope): Promise<Map<string, number>> {
+	const rows = await db
+		.select({ zoneId: hosts.zoneId, cores: sum(vmInstances.cpuNumber) })
+		.from(vmInstances)
+		.innerJoin(hosts, eq(hosts.id, vmInstances.hostId))
+		.where(and(isNull(vmInstances.removed), narrow(scope, hosts)))
+		.groupBy(hosts.zoneId);
+	return new Map(rows.map((row) => [row.zoneId, num(row.cores)]));
 }
 
 /** Primary storage: bytes used on the pools (2) and bytes allocated to volumes (3). */
@@ -121,6 +142,8 @@ async function poolFigures(db: Db, scope: CapacityScope): Promise<CapacityFigure
 			zoneId: storagePools.zoneId,
 			pools: count(),
 			capacity: sum(storagePools.capacityBytes),
+			// What volumes may take: CloudStack's STORAGE_ALLOCATED total carries the over-provisioning.
+			limit: sql<number>`sum(${poolLimitSql()})`,
 			used: sum(storagePools.usedBytes),
 			allocated: sum(storagePools.allocatedBytes),
 		})
@@ -132,7 +155,7 @@ async function poolFigures(db: Db, scope: CapacityScope): Promise<CapacityFigure
 		const allocated = num(row.allocated);
 		return [
 			{ type: CAPACITY.storage, zoneId: row.zoneId, used: num(row.used), total, allocated },
-			{ type: CAPACITY.storageAllocated, zoneId: row.zoneId, used: allocated, total, allocated },
+			{ type: CAPACITY.storageAllocated, zoneId: row.zoneId, used: allocated, total: num(row.limit), allocated },
 		].filter((figure) => wants(scope, figure.type));
 	});
 }

@@ -1,18 +1,29 @@
 /**
  * @module What goes with an account, user or domain when it is deleted (as CloudStack removes
- * them): the resource tags its accounts own or that sit on it, and its accounts' webhooks (their
- * queued deliveries then fail as "webhook deleted" in the consumer). Statements for the delete's batch.
+ * them): the resource tags its accounts own or that sit on it, its accounts' webhooks (their
+ * queued deliveries then fail as "webhook deleted" in the consumer) and SSH key pairs. Statements
+ * for the delete's batch.
  */
 import { and, eq, or, type SQL } from "drizzle-orm";
 import type { Db } from "../client";
 import { inIds } from "../in-ids";
-import { resourceTags, webhooks } from "../schema";
+import { resourceTags, sshKeyPairs, webhooks } from "../schema";
 
-/** Tags owned per `tagOwner` or sitting on the deleted `resourceType` rows, and webhooks per `webhookOwner`. */
-function ownedBy(db: Db, tagOwner: SQL, webhookOwner: SQL, resourceType: string, resourceIds: SQL) {
+/**
+ * Tags owned per `tagOwner` or sitting on the deleted `resourceType` rows, and webhooks and SSH
+ * key pairs per `owner` (both have account_id and domain_id).
+ */
+function ownedBy(
+	db: Db,
+	tagOwner: SQL,
+	owner: (table: typeof webhooks | typeof sshKeyPairs) => SQL,
+	resourceType: string,
+	resourceIds: SQL,
+) {
 	return [
 		db.delete(resourceTags).where(or(tagOwner, and(eq(resourceTags.resourceType, resourceType), resourceIds))),
-		db.delete(webhooks).where(webhookOwner),
+		db.delete(webhooks).where(owner(webhooks)),
+		db.delete(sshKeyPairs).where(owner(sshKeyPairs)),
 	];
 }
 
@@ -20,7 +31,7 @@ export function accountCleanup(db: Db, accountId: string) {
 	return ownedBy(
 		db,
 		eq(resourceTags.accountId, accountId),
-		eq(webhooks.accountId, accountId),
+		(table) => eq(table.accountId, accountId),
 		"Account",
 		eq(resourceTags.resourceId, accountId),
 	);
@@ -32,7 +43,7 @@ export function domainCleanup(db: Db, domainIds: readonly string[]) {
 	return ownedBy(
 		db,
 		inIds(resourceTags.domainId, ids),
-		inIds(webhooks.domainId, ids),
+		(table) => inIds(table.domainId, ids),
 		"Domain",
 		inIds(resourceTags.resourceId, ids),
 	);
