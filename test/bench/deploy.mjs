@@ -104,6 +104,7 @@ async function partSim() {
 		acceptedAt = performance.now() - t0;
 		const target = SIM_DEPLOYS + 1;
 		let running = 0;
+		let progressAt = performance.now();
 		for (;;) {
 			const inner = await h.api.call("listVirtualMachines", {
 				zoneid: h.cloud.zoneId,
@@ -111,8 +112,15 @@ async function partSim() {
 				listall: "true",
 				pagesize: "1",
 			});
+			if ((inner.count ?? 0) > running) progressAt = performance.now();
 			running = inner.count ?? 0;
 			if (running >= target) break;
+			if (performance.now() - progressAt > 60_000) {
+				const failedJob = await firstFailedJob(h, jobs);
+				throw new Error(
+					`stuck at ${running} of ${target} Running for 60 s${failedJob ? `; a failed job: ${failedJob}` : ""}`,
+				);
+			}
 			if (performance.now() - t0 > 30 * 60_000) throw new Error(`only ${running} of ${target} Running after 30 min`);
 			const errors = await h.api.call("listVirtualMachines", {
 				zoneid: h.cloud.zoneId,
@@ -136,6 +144,15 @@ async function partSim() {
 		await site?.server.close();
 		await h.dispose();
 	}
+}
+
+/** The jobresult of the first failed job among (a sample of) `jobs`, as text. */
+async function firstFailedJob(h, jobs) {
+	for (const jobid of jobs.slice(0, 200)) {
+		const job = await h.api.call("queryAsyncJobResult", { jobid });
+		if (job.jobstatus === 2) return JSON.stringify(job.jobresult);
+	}
+	return undefined;
 }
 
 async function waitJob(h, jobid) {

@@ -43,6 +43,7 @@ export interface Fleet {
 	hostIds: string[];
 	accounts: { id: string; name: string }[];
 	zoneId: string;
+	sampleVmId: string;
 	seedSeconds: number;
 }
 
@@ -100,6 +101,7 @@ export async function seedFleet(h: Harness, vms: number): Promise<Fleet> {
 	await h.dev.stop();
 	const db = new DatabaseSync(await d1File(h.dev.persistTo));
 	const hostIds: string[] = [];
+	let sampleVmId = "";
 	try {
 		db.exec("BEGIN");
 		const now = Date.now();
@@ -147,6 +149,7 @@ export async function seedFleet(h: Harness, vms: number): Promise<Fleet> {
 		const tagRows = [];
 		for (let i = 0; i < vms; i++) {
 			const id = randomUUID();
+			if (i === Math.floor(vms / 2)) sampleVmId = id;
 			const offering = offerings[i % offerings.length];
 			const account = accounts[i % accounts.length] as (typeof accounts)[number];
 			const state = STATES[i % STATES.length] as string;
@@ -234,6 +237,7 @@ export async function seedFleet(h: Harness, vms: number): Promise<Fleet> {
 		hostIds,
 		accounts: accounts.map(({ id, name }) => ({ id, name })),
 		zoneId: cloud.zoneId,
+		sampleVmId,
 		seedSeconds: (performance.now() - t0) / 1000,
 	};
 }
@@ -246,6 +250,8 @@ export interface ListQuery {
 export function fleetQueries(fleet: Fleet): ListQuery[] {
 	const page = { pagesize: "500", page: "1" };
 	return [
+		// What one signed call costs on this machine now (one row): tells a slow list from a slow machine.
+		{ label: "id (one VM: the baseline)", params: { id: fleet.sampleVmId } },
 		{ label: "listall, page 1", params: { listall: "true", ...page } },
 		{ label: "listall, page 100 (the 50,000th row)", params: { listall: "true", pagesize: "500", page: "100" } },
 		{ label: "zoneid + state=Running", params: { listall: "true", zoneid: fleet.zoneId, state: "Running", ...page } },

@@ -68,8 +68,18 @@ export function csClient(apiUrl: string, keys: Keys): CsClient {
 					timeout: options.timeoutMs ?? 180_000,
 					maxBuffer: 64 * 1024 * 1024,
 				});
-				return stdout.trim() ? (JSON.parse(stdout) as Json) : {};
+				const answer = stdout.trim() ? (JSON.parse(stdout) as Json) : {};
+				// A job the client waited for that failed: cs prints its queryAsyncJobResult answer and exits 0.
+				const failedJob = answer.queryasyncjobresultresponse;
+				if (failedJob?.jobstatus === 2) {
+					throw new CsCallError(
+						`cs ${command} ${JSON.stringify(args)}: the job failed: ${JSON.stringify(failedJob.jobresult)}`,
+						answer,
+					);
+				}
+				return answer;
 			} catch (error) {
+				if (error instanceof CsCallError) throw error;
 				const e = error as { stdout?: string; stderr?: string; message: string };
 				let body: Json | undefined;
 				try {
@@ -86,12 +96,22 @@ export function csClient(apiUrl: string, keys: Keys): CsClient {
 	};
 }
 
-/** The CloudStack error inside a rejected call (the job's `jobresult` or the answer), if any. */
+/**
+ * The CloudStack error inside a rejected call: the answer's own (`{xresponse: {errorcode, …}}`) or,
+ * for a failed job the client waited for, its `jobresult`'s.
+ */
 export function csError(error: unknown): { errorcode?: number; errortext?: string } {
-	const body = error instanceof CsCallError ? error.body : undefined;
-	if (!body) return {};
-	const inner = (Object.values(body).find((v) => v && typeof v === "object" && "errorcode" in v) as Json) ?? body;
-	return { errorcode: inner.errorcode, errortext: inner.errortext };
+	const find = (value: unknown, depth: number): Json | undefined => {
+		if (!value || typeof value !== "object" || depth > 3) return undefined;
+		if ("errortext" in value || "errorcode" in value) return value as Json;
+		for (const inner of Object.values(value)) {
+			const found = find(inner, depth + 1);
+			if (found) return found;
+		}
+		return undefined;
+	};
+	const found = find(error instanceof CsCallError ? error.body : undefined, 0);
+	return found ? { errorcode: found.errorcode, errortext: found.errortext } : {};
 }
 
 export interface Cloud {

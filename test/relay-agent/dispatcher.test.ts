@@ -181,7 +181,7 @@ describe("dispatcher", () => {
 			type: "command",
 			v: 1,
 			id: unknownId,
-			name: "vm.start",
+			name: "vm.nosuch",
 			args: {},
 			deadline: Date.now() + 5000,
 		});

@@ -81,7 +81,10 @@ describe("domain XML", () => {
 		expect(xml).toContain(`<uuid>${VM}</uuid>`);
 		expect(xml).toContain("<memory unit='MiB'>256</memory>");
 		expect(xml).toContain("<vcpu placement='static'>2</vcpu><cputune><shares>1000</shares></cputune>");
-		expect(xml).toContain("<boot dev='hd'/></os>");
+		expect(xml).toContain("<os><type arch='x86_64' machine='pc'>hvm</type></os>");
+		// The root disk boots, by its own order (not the firmware's first disk: data disks come and go).
+		expect(xml).toContain("<target dev='vda' bus='virtio'/><boot order='1'/>");
+		expect(xml.match(/<boot /g)).toHaveLength(1);
 		expect(xml).toContain(
 			"<interface type='bridge'><mac address='02:00:0a:0b:0c:0d'/><source bridge='cloudbr0'/><model type='virtio'/></interface>",
 		);
@@ -102,6 +105,7 @@ describe("domain XML", () => {
 				source(`${VOL}.qcow2`) +
 				`<backingStore type='network'><format type='qcow2'/>${source("template-t.qcow2")}<backingStore/></backingStore>` +
 				"<target dev='vda' bus='virtio'/><serial>0a1b2c3d4e5f4a6b8c7d</serial></disk>",
+			// Alone (attach-device) it has no boot order.
 		);
 		const cdrom = diskXml(spec.disks[2] as DomainSpec["disks"][number]).text;
 		expect(cdrom).toContain("<disk type='network' device='cdrom'><driver name='qemu' type='raw'/>");
@@ -116,9 +120,9 @@ describe("domain XML", () => {
 	});
 
 	it("boots from the cdrom first when asked", () => {
-		expect(domainXml({ ...spec, bootCdrom: true }, { guestBridge: "br1" })).toContain(
-			"<boot dev='cdrom'/><boot dev='hd'/></os>",
-		);
+		const iso = domainXml({ ...spec, bootCdrom: true }, { guestBridge: "br1" });
+		expect(iso).toContain("<target dev='hdd' bus='ide'/><boot order='1'/>");
+		expect(iso).toContain("<target dev='vda' bus='virtio'/><boot order='2'/>");
 	});
 
 	describe.skipIf(!hasValidator)("against libvirt's schema (virt-xml-validate)", () => {

@@ -194,7 +194,13 @@ describe("vm.* on the simulator", () => {
 	it("drops a listing that began before a command's change (no false shutoff)", async () => {
 		const drivers = siteDrivers();
 		const sim = vmDriverFor("simulator", drivers);
-		let release: ((domains: Domain[]) => void) | undefined;
+		const gate: { release?: (domains: Domain[]) => void } = {};
+		/** Answers the listing in flight with `domains`. */
+		const answer = (domains: Domain[]) => {
+			const release = gate.release;
+			gate.release = undefined;
+			release?.(domains);
+		};
 		const hosts = new Hosts({
 			store,
 			drivers: driverFor("simulator", drivers),
@@ -203,7 +209,7 @@ describe("vm.* on the simulator", () => {
 				...sim(uri),
 				listDomains: () =>
 					new Promise<Domain[]>((resolve) => {
-						release = resolve;
+						gate.release = resolve;
 					}),
 			}),
 			log: silentLogger,
@@ -214,15 +220,14 @@ describe("vm.* on the simulator", () => {
 		await hosts.connect(H1, "sim://h1");
 		hosts.startPolling();
 		try {
-			await until(() => release !== undefined);
+			await until(() => gate.release !== undefined);
 			const running: Domain = { uuid: VM, name: "i-7b4f5c1e9a3d-VM", state: "running" };
 			hosts.noteDomain(H1, running);
-			release?.([]); // listed before the guest started
-			release = undefined;
-			await until(() => release !== undefined); // the next poll began: the stale one was handled
+			answer([]); // listed before the guest started
+			await until(() => gate.release !== undefined); // the next poll began: the stale one was handled
 			expect(events).toEqual([{ hostId: H1, domain: running }]);
 			expect(hosts.get(H1)?.domains).toEqual([running]);
-			release?.([]); // a current listing without it: now it did vanish
+			answer([]); // a current listing without it: now it did vanish
 			await until(() => events.length === 2);
 			expect(events[1]).toEqual({ hostId: H1, domain: { ...running, state: "shutoff" } });
 		} finally {

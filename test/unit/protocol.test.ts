@@ -4,7 +4,9 @@ import {
 	COMMANDS,
 	type CommandName,
 	type Direction,
+	type DiskSpec,
 	type Domain,
+	type DomainSpec,
 	encodeFrame,
 	type FrameErrorReason,
 	type Host,
@@ -79,6 +81,35 @@ const command = {
 
 const NFS = { kind: "nfs", server: "10.0.0.2", path: "/export/secondary" } as const;
 
+const DATA_DISK: DiskSpec = {
+	volumeId: POOL,
+	device: "disk",
+	bus: "virtio",
+	target: "vdb",
+	store: NFS,
+	path: "vol-2.qcow2",
+	format: "QCOW2",
+	chain: [],
+	readonly: false,
+};
+
+const DOMAIN_SPEC: DomainSpec = {
+	uuid: HOST,
+	name: "i-1-VM",
+	type: "qemu",
+	vcpus: 1,
+	cpuShares: 1000,
+	memoryMiB: 128,
+	bootCdrom: false,
+	disks: [{ ...DATA_DISK, target: "vda", path: "vol-1.qcow2", chain: [{ path: "template-2.qcow2", format: "QCOW2" }] }],
+	nics: [{ mac: "02:00:0a:0b:0c:0d", model: "virtio" }],
+	configDrive: {
+		store: NFS,
+		path: "configdrive-1.iso",
+		files: [{ name: "openstack/latest/meta_data.json", base64: "e30=" }],
+	},
+};
+
 const toAgent: ToAgentFrame[] = [
 	{ type: "ready", v: 1, sessionId: SESSION, role: "active", heartbeatMs: 5000, serverTime: NOW },
 	command,
@@ -121,6 +152,28 @@ const toAgent: ToAgentFrame[] = [
 		name: "volume.clone",
 		args: { pool: NFS, backingPath: "template-2.qcow2", path: "vol-1.qcow2", sizeBytes: 2 * 2 ** 30 },
 	},
+	{ ...command, name: "volume.create", args: { store: NFS, path: "vol-2.qcow2", sizeBytes: 2 ** 30 } },
+	{
+		...command,
+		name: "volume.resize",
+		args: {
+			store: NFS,
+			path: "vol-2.qcow2",
+			sizeBytes: 2 ** 31,
+			attachedTo: { hostId: HOST, name: "i-1-VM", target: "vdb" },
+		},
+	},
+	{
+		...command,
+		name: "volume.copy",
+		args: { source: { store: NFS, path: "vol-1.qcow2" }, target: { store: NFS, path: "snapshots/a/v/s.qcow2" } },
+	},
+	{ ...command, name: "vm.start", args: { hostId: HOST, domain: DOMAIN_SPEC } },
+	{ ...command, name: "vm.stop", args: { hostId: HOST, name: "i-1-VM", graceMs: 30_000 } },
+	{ ...command, name: "vm.reboot", args: { hostId: HOST, name: "i-1-VM" } },
+	{ ...command, name: "vm.migrate", args: { hostId: HOST, name: "i-1-VM", targetHostId: POOL } },
+	{ ...command, name: "vm.attachDisk", args: { hostId: HOST, name: "i-1-VM", disk: DATA_DISK } },
+	{ ...command, name: "vm.detachDisk", args: { hostId: HOST, name: "i-1-VM", target: "vdb" } },
 	{ type: "pong", v: 1 },
 	{ type: "close", v: 1, reason: "revoked", text: "agent deleted by admin" },
 	{ type: "close", v: 1, reason: "replaced", text: "" },
@@ -246,7 +299,7 @@ describe("parseFrame refusals", () => {
 	});
 
 	it("refuses values outside the closed lists and bounds", () => {
-		expectRefused({ ...command, name: "vm.start" }, "toAgent", "invalid", /name/);
+		expectRefused({ ...command, name: "vm.nosuch" }, "toAgent", "invalid", /name/);
 		expectRefused({ type: "close", v: 1, reason: "bored", text: "" }, "toAgent", "invalid", /reason/);
 		expectRefused(
 			{ type: "ready", v: 1, sessionId: SESSION, role: "active", heartbeatMs: 5001, serverTime: NOW },
@@ -261,9 +314,9 @@ describe("parseFrame refusals", () => {
 	});
 
 	it("keeps a valid id on a refused command, so the agent can answer it", () => {
-		const error = expectRefused({ ...command, name: "vm.start" }, "toAgent", "invalid");
+		const error = expectRefused({ ...command, name: "vm.nosuch" }, "toAgent", "invalid");
 		expect(error?.id).toBe(CMD);
-		expect(expectRefused({ ...command, id: "nope", name: "vm.start" }, "toAgent", "invalid")?.id).toBeUndefined();
+		expect(expectRefused({ ...command, id: "nope", name: "vm.nosuch" }, "toAgent", "invalid")?.id).toBeUndefined();
 	});
 
 	it("refuses oversized input before parsing it", () => {

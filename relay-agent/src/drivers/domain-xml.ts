@@ -75,8 +75,8 @@ export function diskSerial(volumeId: string): string {
 	return volumeId.replaceAll("-", "").slice(0, 20);
 }
 
-/** One `<disk>`: for the domain, and alone for `virsh attach-device`. */
-export function diskXml(disk: DiskSpec): Xml {
+/** One `<disk>`: for the domain (with its boot order, if it boots), and alone for `virsh attach-device`. */
+export function diskXml(disk: DiskSpec, bootOrder?: number): Xml {
 	const { type, source: src } = source(disk.store, disk.path);
 	const cdrom = disk.device === "cdrom";
 	return el(
@@ -86,14 +86,29 @@ export function diskXml(disk: DiskSpec): Xml {
 		src,
 		backingChain(disk.store, disk.chain),
 		el("target", { dev: disk.target, bus: disk.bus }),
+		...(bootOrder === undefined ? [] : [el("boot", { order: bootOrder })]),
 		...(cdrom ? [] : [el("serial", {}, diskSerial(disk.volumeId))]),
 		...(disk.readonly || cdrom ? [el("readonly")] : []),
 	);
 }
 
+/**
+ * Boot orders per disk index: the root disk (the first `disk`), after the first cdrom when the guest
+ * boots from an ISO. Per-device orders, not `<os><boot dev='hd'/>`: with several disks (a data disk
+ * hot-plugged before a migration) the firmware's "first hard disk" need not be the root one.
+ */
+function bootOrders(spec: DomainSpec): Map<number, number> {
+	const orders = new Map<number, number>();
+	const root = spec.disks.findIndex((disk) => disk.device === "disk");
+	const cdrom = spec.disks.findIndex((disk) => disk.device === "cdrom");
+	if (spec.bootCdrom && cdrom >= 0) orders.set(cdrom, 1);
+	if (root >= 0) orders.set(root, orders.size + 1);
+	return orders;
+}
+
 /** The whole transient domain. */
 export function domainXml(spec: DomainSpec, settings: GuestSettings): string {
-	const boots = spec.bootCdrom ? ["cdrom", "hd"] : ["hd"];
+	const orders = bootOrders(spec);
 	const xml = el(
 		"domain",
 		{ type: spec.type },
@@ -103,7 +118,7 @@ export function domainXml(spec: DomainSpec, settings: GuestSettings): string {
 		el("currentMemory", { unit: "MiB" }, String(spec.memoryMiB)),
 		el("vcpu", { placement: "static" }, String(spec.vcpus)),
 		el("cputune", {}, el("shares", {}, String(spec.cpuShares))),
-		el("os", {}, el("type", { arch: "x86_64", machine: "pc" }, "hvm"), ...boots.map((dev) => el("boot", { dev }))),
+		el("os", {}, el("type", { arch: "x86_64", machine: "pc" }, "hvm")),
 		el("features", {}, el("acpi"), el("apic")),
 		el("clock", { offset: "utc" }),
 		el("on_poweroff", {}, "destroy"),
@@ -112,7 +127,7 @@ export function domainXml(spec: DomainSpec, settings: GuestSettings): string {
 		el(
 			"devices",
 			{},
-			...spec.disks.map(diskXml),
+			...spec.disks.map((disk, index) => diskXml(disk, orders.get(index))),
 			...spec.nics.map((nic) =>
 				el(
 					"interface",

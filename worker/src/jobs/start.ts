@@ -18,8 +18,16 @@ export function defaultJobTimeoutMs(deps: Pick<Deps, "settings">): number {
 	return Math.max(deps.settings.int("job.timeout"), 10) * 1000;
 }
 
-/** Records the job as pending and hands it to its zone's runner; returns the job id. */
-export async function startJob(deps: Deps, caller: Caller, request: JobRequest): Promise<string> {
+/**
+ * Records the job as pending and hands it to its zone's runner; returns the job id. `caller` is
+ * whoever the job runs for: the API caller, or a resource's owner for jobs the system starts
+ * (the expunge sweep, HA restarts).
+ */
+export async function startJob(
+	deps: Deps,
+	caller: Pick<Caller, "userId" | "accountId" | "domainId">,
+	request: JobRequest,
+): Promise<string> {
 	const kind = JOB_KINDS.get(request.kind);
 	if (!kind) throw new Error(`unknown job kind ${request.kind}`);
 	const id = newUuid();

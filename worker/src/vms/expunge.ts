@@ -13,7 +13,6 @@ import type { Deps } from "../commands/types";
 import { eventInsert } from "../db/events";
 import { releaseGuestIp } from "../db/repos/guest-ips";
 import { asyncJobs, nics, storagePools, vmInstances, vmSnapshots, volumes } from "../db/schema";
-import type { Caller } from "../domain/access";
 import { startJob } from "../jobs/start";
 import type { JobContext } from "../jobs/types";
 import { logError, logWarn } from "../lib/log";
@@ -142,14 +141,6 @@ async function removeVmSnapshotCopies(
 }
 
 /**
- * The job owner of a system-started job (the cron sweep, HA): the VM's owner. startJob only reads
- * the ids of its caller, which is why the rest of a Caller is not made up here.
- */
-export function ownerAsCaller(vm: Pick<VmRow, "userId" | "accountId" | "domainId">): Caller {
-	return vmOwner(vm) as Caller;
-}
-
-/**
  * The cron task: VMs Destroyed for longer than `expunge.delay` get an expunge job each, unless a
  * job of theirs is still pending (last minute's sweep). The job's id is kept in `jobId` so the next
  * sweep sees it.
@@ -173,7 +164,7 @@ export async function sweepDestroyedVms(deps: Deps): Promise<number> {
 	let started = 0;
 	for (const { vm } of due) {
 		try {
-			const jobId = await startJob(deps, ownerAsCaller(vm), {
+			const jobId = await startJob(deps, vmOwner(vm), {
 				kind: EXPUNGE_JOB.kind,
 				zoneId: vm.zoneId,
 				resource: `vm:${vm.id}`,

@@ -15,8 +15,7 @@ import { startJob } from "../jobs/start";
 import type { JobContext, JobKind } from "../jobs/types";
 import { logError } from "../lib/log";
 import { releaseHost } from "./capacity";
-import { ownerAsCaller } from "./expunge";
-import { loadVm, type VmRow, vmResource, vmResult } from "./lifecycle-steps";
+import { loadVm, type VmRow, vmOwner, vmResource, vmResult } from "./lifecycle-steps";
 import { startVm } from "./start-flow";
 
 export interface HaRestartPayload {
@@ -81,7 +80,7 @@ export async function startHaRestarts(deps: Deps, vms: readonly VmRow[], downHos
 				podId: vm.podId,
 				clusterId: vm.clusterId,
 			});
-			await startJob(deps, ownerAsCaller(vm), {
+			await startJob(deps, vmOwner(vm), {
 				kind: HA_RESTART_KIND,
 				zoneId: vm.zoneId,
 				resource: `vm:${vm.id}`,

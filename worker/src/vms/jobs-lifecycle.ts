@@ -10,6 +10,7 @@ import type { JobContext, JobKind } from "../jobs/types";
 import { type DestroyPayload, destroyVm } from "./destroy-flow";
 import { EXPUNGE_JOB, expungeVm } from "./expunge";
 import { HA_RESTART_KIND, haRestartJob } from "./ha-restart";
+import { HOST_MAINTENANCE_KIND, hostMaintenanceJob } from "./host-maintenance";
 import { agentError, loadVm, vmResource, vmResult, wrongState } from "./lifecycle-steps";
 import { type MigratePayload, migrateVm, rollbackMigrate } from "./migrate-flow";
 
@@ -128,4 +129,5 @@ export const vmLifecycleJobs: Record<string, JobKind<any>> = {
 	[LIFECYCLE_KINDS.migrate]: migrateJob,
 	[LIFECYCLE_KINDS.scale]: scaleJob,
 	[LIFECYCLE_KINDS.haRestart]: haRestartJob,
+	[HOST_MAINTENANCE_KIND]: hostMaintenanceJob,
 };

@@ -26,11 +26,17 @@ export const listClustersMetrics = defineCommand({
 			// The totals carry the ratios the planner applies (the cluster's own, else the global factor).
 			const cluster = {
 				...r.cluster,
-				cpuOvercommitRatio: String(effectiveRatio(r.cluster.cpuOvercommitRatio, cpu)),
-				memoryOvercommitRatio: String(effectiveRatio(r.cluster.memoryOvercommitRatio, memory)),
+				cpuOvercommitRatio: ratioText(r.cluster.cpuOvercommitRatio, cpu),
+				memoryOvercommitRatio: ratioText(r.cluster.memoryOvercommitRatio, memory),
 			};
 			return serializeClusterMetrics(cluster, r.ctx, sums.get(r.cluster.id) ?? NO_HOSTS);
 		});
 		return { type: "list", name: "cluster", items, count: page.count };
 	},
 });
+
+/** The effective ratio, in the cluster's own text when that is what applies ("1.0" stays "1.0"). */
+function ratioText(own: string, globalFactor: number): string {
+	const ratio = effectiveRatio(own, globalFactor);
+	return ratio === Number(own) ? own : String(ratio);
+}

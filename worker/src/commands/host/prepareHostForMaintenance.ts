@@ -1,5 +1,7 @@
 import { CsError, ERROR } from "../../api/errors";
 import { HOST_FIELDS } from "../../api/serializers/host";
+import { startJob } from "../../jobs/start";
+import { HOST_MAINTENANCE_KIND, instancesOnHost } from "../../vms/host-maintenance";
 import { defineCommand } from "../define";
 import { p } from "../param-spec";
 import { inMaintenance, moveResourceState } from "./host-state";
@@ -32,8 +34,20 @@ export const prepareHostForMaintenance = defineCommand({
 			type: "MAINT.PREPARE",
 			description: `Maintenance for host ${host.name}`,
 		});
-		// Here the instance issue migrates (or stops) the host's instances; there are none yet, so
-		// the host reaches Maintenance at once.
+		// Instances on the host are live-migrated away first (vms/host-maintenance.ts); an empty host
+		// reaches Maintenance at once.
+		if ((await instancesOnHost(deps.db, host.id)).length > 0) {
+			const jobid = await startJob(deps, caller, {
+				kind: HOST_MAINTENANCE_KIND,
+				zoneId: host.zoneId,
+				resource: `host:${host.id}`,
+				cmd: "org.apache.cloudstack.api.command.admin.host.PrepareForHostMaintenanceCmd",
+				instanceType: "Host",
+				instanceId: host.id,
+				payload: { hostId: host.id },
+			});
+			return { type: "job", jobid };
+		}
 		await moveResourceState(deps.db, now, caller, host, "PrepareForMaintenance", "Maintenance");
 		return { type: "object", name: "host", value: await hostResponse(deps.db, host.id) };
 	},
