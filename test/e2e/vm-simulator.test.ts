@@ -232,7 +232,9 @@ describe.skipIf(!canRun)("instances on the simulator through python3 -m cs", () 
 			expect(outcomes.includes(1)).toBe(true);
 			const failed = [destroyed, other].find((j) => j.jobstatus === 2);
 			if (failed)
-				expect(String(failed.jobresult.errortext)).toMatch(/Destroyed|Expung|state|not found|does not exist/i);
+				expect(String(failed.jobresult.errortext)).toMatch(
+					/Destroyed|Expung|state|not found|Unable to find|does not exist/i,
+				);
 		}
 	});
 

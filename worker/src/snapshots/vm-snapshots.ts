@@ -11,9 +11,10 @@ import { serializeVm } from "../api/serializers/vm";
 import { serializeVmSnapshotById } from "../api/serializers/vm-snapshot";
 import { vmInstances, vmSnapshots, volumes } from "../db/schema";
 import type { JobContext } from "../jobs/types";
+import { requireVm } from "../vms/vm-rows";
 import type { VmSnapshotRow } from "../volumes/access";
 import { vmSnapshotPath } from "../volumes/paths";
-import { agentCall, cleanupLater, type JobAnswer, jobEvent, loadVm, poolStore, vmVolumes } from "../volumes/site";
+import { agentCall, cleanupLater, type JobAnswer, jobEvent, poolStore, vmVolumes } from "../volumes/site";
 
 export interface VmSnapshotPayload {
 	vmSnapshotId: string;
@@ -56,7 +57,7 @@ export async function runCreateVmSnapshot(ctx: JobContext, { vmSnapshotId }: VmS
 	});
 	if (snap.state === "Ready") return answer();
 	if (snap.removed !== null) throw new CsError(ERROR.paramError, `VM snapshot ${snap.name} was deleted`);
-	const vm = await loadVm(db, snap.vmId);
+	const vm = await requireVm(db, snap.vmId);
 	if (vm.state !== "Running" && vm.state !== "Stopped") {
 		throw new CsError(ERROR.paramError, `Virtual machine ${vm.name} is ${vm.state}: it cannot be snapshotted now`);
 	}
@@ -116,7 +117,7 @@ export async function runRevertToVmSnapshot(ctx: JobContext, { vmSnapshotId }: V
 	if (snap.removed !== null || (snap.state !== "Ready" && snap.state !== "Reverting")) {
 		throw new CsError(ERROR.paramError, `VM snapshot ${snap.name} is ${snap.removed ? "deleted" : snap.state}`);
 	}
-	const vm = await loadVm(db, snap.vmId);
+	const vm = await requireVm(db, snap.vmId);
 	if (vm.state !== "Stopped") {
 		throw new CsError(
 			ERROR.paramError,

@@ -10,8 +10,9 @@ import { vmInstances, volumes } from "../db/schema";
 import type { Caller } from "../domain/access";
 import type { JobContext } from "../jobs/types";
 import { expungeVm, VOLUME_DESTROYED } from "./expunge";
-import { loadVm, type VmRow, vmOwner, vmResource, wrongState } from "./lifecycle-steps";
+import { vmOwner, vmResource } from "./lifecycle-steps";
 import { stopVm } from "./start-flow";
+import { requireVm, type VmRow, wrongState } from "./vm-rows";
 
 export interface DestroyPayload {
 	vmId: string;
@@ -27,7 +28,7 @@ async function errorToStopped(ctx: JobContext, vm: VmRow): Promise<VmRow> {
 		.set({ state: "Stopped", jobId: null })
 		.where(and(eq(vmInstances.id, vm.id), eq(vmInstances.state, "Error"), isNull(vmInstances.hostId)))
 		.returning();
-	return row ?? loadVm(ctx.deps.db, vm.id);
+	return row ?? requireVm(ctx.deps.db, vm.id);
 }
 
 /** Brings the VM to Stopped (or leaves it there); refuses states a job is in the middle of. */
@@ -52,7 +53,7 @@ export async function destroyVm(ctx: JobContext, payload: DestroyPayload): Promi
 	const existing = await db.select().from(vmInstances).where(eq(vmInstances.id, payload.vmId)).get();
 	// A re-run of this job after it had already expunged: the job's own result, once more.
 	if (existing?.removed && existing.jobId === ctx.jobId) return existing;
-	let vm = await loadVm(db, payload.vmId);
+	let vm = await requireVm(db, payload.vmId);
 	const resumed = vm.jobId === ctx.jobId && (vm.state === "Destroyed" || vm.state === "Expunging");
 	// destroy with expunge=true of a VM destroyed earlier: the expunge that is still due.
 	if (!resumed && payload.expunge && vm.state === "Destroyed") return expungeVm(ctx, vm.id);
@@ -65,7 +66,7 @@ export async function destroyVm(ctx: JobContext, payload: DestroyPayload): Promi
 			.set({ state: "Destroyed", destroyed: now, jobId: ctx.jobId, hostId: null })
 			.where(and(eq(vmInstances.id, vm.id), eq(vmInstances.state, "Stopped")))
 			.returning();
-		if (!destroyed) throw wrongState(await loadVm(db, vm.id), "destroy", "Running or Stopped");
+		if (!destroyed) throw wrongState(await requireVm(db, vm.id), "destroy", "Running or Stopped");
 		vm = destroyed;
 		await db
 			.update(volumes)
@@ -101,7 +102,7 @@ export async function recoverVm(deps: Deps, caller: Caller, vm: VmRow): Promise<
 		.set({ state: "Stopped", destroyed: null, jobId: null })
 		.where(and(eq(vmInstances.id, vm.id), eq(vmInstances.state, "Destroyed"), isNull(vmInstances.removed)))
 		.returning();
-	if (!row) throw wrongState(await loadVm(db, vm.id), "recover", "Destroyed");
+	if (!row) throw wrongState(await requireVm(db, vm.id), "recover", "Destroyed");
 	await db
 		.update(volumes)
 		.set({ state: "Ready" })

@@ -19,8 +19,8 @@ import { logError, logWarn } from "../lib/log";
 import { storeLocationOfPool } from "../templates/locations";
 import { CLEANUP_TIMEOUT_MS } from "../templates/remove";
 import { releasePool } from "./capacity";
-import { loadVm, type VmRow, vmOwner, vmResource, wrongState } from "./lifecycle-steps";
-import { configDrivePath } from "./vm-rows";
+import { vmOwner, vmResource } from "./lifecycle-steps";
+import { configDrivePath, requireVm, type VmRow, wrongState } from "./vm-rows";
 
 /** The state a destroyed volume waits in until its VM is expunged (CloudStack's `Destroy`). */
 export const VOLUME_DESTROYED = "Destroy";
@@ -56,7 +56,7 @@ export async function expungeVm(ctx: JobContext, vmId: string): Promise<VmRow> {
 	const { db, clock } = ctx.deps;
 	const found = await db.select().from(vmInstances).where(eq(vmInstances.id, vmId)).get();
 	if (found?.removed) return found;
-	const vm = found ?? (await loadVm(db, vmId));
+	const vm = found ?? (await requireVm(db, vmId));
 	if (vm.state !== "Destroyed" && vm.state !== "Expunging") throw wrongState(vm, "expunge", "Destroyed");
 	const [expunging] = await db
 		.update(vmInstances)

@@ -15,8 +15,9 @@ import { startJob } from "../jobs/start";
 import type { JobContext, JobKind } from "../jobs/types";
 import { logError } from "../lib/log";
 import { releaseHost } from "./capacity";
-import { loadVm, type VmRow, vmOwner, vmResource, vmResult } from "./lifecycle-steps";
+import { vmOwner, vmResource, vmResult } from "./lifecycle-steps";
 import { startVm } from "./start-flow";
+import { requireVm, type VmRow } from "./vm-rows";
 
 export interface HaRestartPayload {
 	vmId: string;
@@ -48,9 +49,9 @@ async function giveUpDeadHost(ctx: JobContext, vm: VmRow, downHostId: string): P
 export const haRestartJob: JobKind<HaRestartPayload> = {
 	async run(ctx, payload) {
 		const { db } = ctx.deps;
-		let vm = await loadVm(db, payload.vmId);
+		let vm = await requireVm(db, payload.vmId);
 		if (vm.state === "Unknown" && vm.hostId === payload.downHostId) {
-			vm = (await giveUpDeadHost(ctx, vm, payload.downHostId)) ?? (await loadVm(db, vm.id));
+			vm = (await giveUpDeadHost(ctx, vm, payload.downHostId)) ?? (await requireVm(db, vm.id));
 		}
 		// Stopped by this job (possibly in a run cut off before the start): start it elsewhere.
 		if (vm.state === "Stopped" && vm.jobId === ctx.jobId) {

@@ -19,7 +19,8 @@ import { ALERT_TYPE } from "../domain/alert-types";
 import { logError, logWarn } from "../lib/log";
 import { releaseHost } from "./capacity";
 import { startHaRestarts } from "./ha-restart";
-import { jobOwnsVm, type VmRow, vmOwner, vmResource } from "./lifecycle-steps";
+import { jobOwnsVm, vmOwner, vmResource } from "./lifecycle-steps";
+import type { VmRow } from "./vm-rows";
 
 /** libvirt states in which the guest still exists and runs (or is paused, e.g. mid-migration). */
 const ALIVE: readonly DomainState[] = ["running", "blocked", "paused", "shutdown", "pmsuspended"];

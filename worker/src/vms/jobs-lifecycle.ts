@@ -11,8 +11,9 @@ import { type DestroyPayload, destroyVm } from "./destroy-flow";
 import { EXPUNGE_JOB, expungeVm } from "./expunge";
 import { HA_RESTART_KIND, haRestartJob } from "./ha-restart";
 import { HOST_MAINTENANCE_KIND, hostMaintenanceJob } from "./host-maintenance";
-import { agentError, loadVm, vmResource, vmResult, wrongState } from "./lifecycle-steps";
+import { vmResource, vmResult } from "./lifecycle-steps";
 import { type MigratePayload, migrateVm, rollbackMigrate } from "./migrate-flow";
+import { agentFailure, requireVm, wrongState } from "./vm-rows";
 
 export interface VmPayload {
 	vmId: string;
@@ -38,7 +39,7 @@ async function releaseJobClaim(ctx: JobContext, vmId: string): Promise<void> {
 const rebootJob: JobKind<VmPayload> = {
 	async run(ctx, { vmId }) {
 		const { db, clock, relay } = ctx.deps;
-		const vm = await loadVm(db, vmId);
+		const vm = await requireVm(db, vmId);
 		if (vm.state !== "Running" || !vm.hostId) throw wrongState(vm, "reboot", "Running");
 		// Claimed while it runs, so host truth does not take the reset's blip for a stop.
 		await db
@@ -51,7 +52,7 @@ const rebootJob: JobKind<VmPayload> = {
 			{ hostId: vm.hostId, name: vm.instanceName },
 			Math.min(ctx.remainingMs(), 120_000),
 		);
-		if (!reset.ok) throw agentError(`Unable to reboot virtual machine ${vm.displayName}`, reset);
+		if (!reset.ok) throw agentFailure(reset, `Unable to reboot virtual machine ${vm.displayName}`);
 		await releaseJobClaim(ctx, vmId);
 		await eventInsert(db, clock.now(), null, {
 			type: "VM.REBOOT",
@@ -59,7 +60,7 @@ const rebootJob: JobKind<VmPayload> = {
 			owner: ctx.owner,
 			...vmResource(vm),
 		});
-		return vmResult(db, await loadVm(db, vmId));
+		return vmResult(db, await requireVm(db, vmId));
 	},
 	rollback: (ctx, { vmId }) => releaseJobClaim(ctx, vmId),
 };
@@ -88,7 +89,7 @@ const migrateJob: JobKind<MigratePayload> = {
 const scaleJob: JobKind<ScalePayload> = {
 	async run(ctx, payload) {
 		const { db, clock } = ctx.deps;
-		const vm = await loadVm(db, payload.vmId);
+		const vm = await requireVm(db, payload.vmId);
 		if (vm.state !== "Stopped") throw wrongState(vm, "scale", "Stopped");
 		const [row] = await db
 			.update(vmInstances)
@@ -101,7 +102,7 @@ const scaleJob: JobKind<ScalePayload> = {
 			})
 			.where(and(eq(vmInstances.id, vm.id), eq(vmInstances.state, "Stopped")))
 			.returning();
-		if (!row) throw wrongState(await loadVm(db, vm.id), "scale", "Stopped");
+		if (!row) throw wrongState(await requireVm(db, vm.id), "scale", "Stopped");
 		await eventInsert(db, clock.now(), null, {
 			type: "VM.UPGRADE",
 			description: `Scaled virtual machine ${vm.displayName} (${vm.instanceName}) to ${payload.cpuNumber} x ${payload.cpuSpeed} MHz, ${payload.memory} MB`,

@@ -11,7 +11,8 @@ import { eventInsert } from "../db/events";
 import { hosts, vmInstances } from "../db/schema";
 import type { JobContext } from "../jobs/types";
 import { cpuMhzOf, hostLimitsSql, memoryBytesOf, releaseHost, reserveHost } from "./capacity";
-import { agentError, loadVm, type VmRow, vmResource, wrongState } from "./lifecycle-steps";
+import { vmResource } from "./lifecycle-steps";
+import { agentFailure, requireVm, type VmRow, wrongState } from "./vm-rows";
 
 export interface MigratePayload {
 	vmId: string;
@@ -63,7 +64,7 @@ export async function migrationCandidates(db: Db, vm: VmRow, source: HostRow): P
 
 export async function migrateVm(ctx: JobContext, payload: MigratePayload): Promise<VmRow> {
 	const { db, clock, relay } = ctx.deps;
-	let vm = await loadVm(db, payload.vmId);
+	let vm = await requireVm(db, payload.vmId);
 	const resumed = vm.state === "Migrating" && vm.jobId === ctx.jobId;
 	if (!resumed) {
 		if (vm.state !== "Running" || !vm.hostId) throw wrongState(vm, "migrate", "Running");
@@ -85,7 +86,7 @@ export async function migrateVm(ctx: JobContext, payload: MigratePayload): Promi
 			.returning();
 		if (!migrating) {
 			await releaseHost(db, target.id, vm);
-			throw wrongState(await loadVm(db, vm.id), "migrate", "Running");
+			throw wrongState(await requireVm(db, vm.id), "migrate", "Running");
 		}
 		vm = migrating;
 	}
@@ -96,13 +97,13 @@ export async function migrateVm(ctx: JobContext, payload: MigratePayload): Promi
 		{ hostId: sourceId, name: vm.instanceName, targetHostId: payload.targetHostId },
 		ctx.remainingMs(),
 	);
-	if (!moved.ok) throw agentError(`Unable to migrate virtual machine ${vm.displayName}`, moved);
+	if (!moved.ok) throw agentFailure(moved, `Unable to migrate virtual machine ${vm.displayName}`);
 	const [running] = await db
 		.update(vmInstances)
 		.set({ state: "Running", hostId: payload.targetHostId, lastHostId: sourceId, jobId: null })
 		.where(and(eq(vmInstances.id, vm.id), eq(vmInstances.state, "Migrating"), eq(vmInstances.jobId, ctx.jobId)))
 		.returning();
-	if (!running) return loadVm(db, vm.id);
+	if (!running) return requireVm(db, vm.id);
 	await releaseHost(db, sourceId, vm);
 	const target = await hostRow(db, payload.targetHostId);
 	const source = await hostRow(db, sourceId);

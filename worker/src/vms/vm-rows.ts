@@ -52,9 +52,20 @@ export async function requireVm(db: Db, vmId: string): Promise<VmRow> {
 	return vm;
 }
 
-/** "… is Destroyed": the refusal of an action the instance's state does not allow. */
-export function wrongState(vm: Pick<VmRow, "instanceName" | "state">, action: string): CsError {
-	return new CsError(ERROR.paramError, `Unable to ${action} virtual machine ${vm.instanceName}: it is ${vm.state}`);
+/**
+ * "… it is Destroyed": the 431 of an action the instance's state does not allow, e.g. for a job
+ * queued behind one that changed the instance (jobs queue: the request's checks may be stale).
+ */
+export function wrongState(
+	vm: Pick<VmRow, "displayName" | "instanceName" | "state">,
+	action: string,
+	wanted?: string,
+): CsError {
+	const must = wanted ? `, it must be ${wanted}` : "";
+	return new CsError(
+		ERROR.paramError,
+		`Unable to ${action} virtual machine ${vm.displayName} (${vm.instanceName}): it is ${vm.state}${must}`,
+	);
 }
 
 /**

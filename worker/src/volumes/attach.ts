@@ -11,6 +11,7 @@ import type { JobContext } from "../jobs/types";
 import { storeLocationOfPool } from "../templates/locations";
 import { releasePool, reservePool } from "../vms/capacity";
 import { diskSpecFor } from "../vms/domain-spec";
+import { requireVm } from "../vms/vm-rows";
 import type { VmRow, VolumeRow } from "./access";
 import { diskTargetOf, nextDeviceId, volumePath } from "./paths";
 import {
@@ -19,7 +20,6 @@ import {
 	type JobAnswer,
 	jobEvent,
 	loadPool,
-	loadVm,
 	loadVolume,
 	vmVolumes,
 	volumeResult,
@@ -123,7 +123,7 @@ async function claimDevice(ctx: JobContext, volume: VolumeRow, vm: VmRow, wanted
 export async function runAttach(ctx: JobContext, payload: AttachPayload): Promise<JobAnswer> {
 	const { db } = ctx.deps;
 	let volume = await loadVolume(db, payload.volumeId);
-	const vm = await loadVm(db, payload.vmId);
+	const vm = await requireVm(db, payload.vmId);
 	if (volume.vmId === vm.id && volume.attached !== null) return volumeResult(db, volume.id);
 	if (volume.vmId && volume.vmId !== vm.id) {
 		throw new CsError(ERROR.paramError, `Volume ${volume.name} is already attached to another virtual machine`);
@@ -198,7 +198,7 @@ export async function runDetach(ctx: JobContext, payload: DetachPayload): Promis
 	const volume = await loadVolume(db, payload.volumeId);
 	// Already detached: a re-run after the first run finished.
 	if (volume.vmId !== payload.vmId) return volumeResult(db, volume.id);
-	const vm = await loadVm(db, payload.vmId);
+	const vm = await requireVm(db, payload.vmId);
 	requireSteadyVm(vm, "detached");
 	if (vm.state === "Running" && vm.hostId) {
 		await agentCall(

@@ -10,9 +10,10 @@ import { volumes } from "../db/schema";
 import type { JobContext } from "../jobs/types";
 import { storeLocationOfPool } from "../templates/locations";
 import { releasePool, reservePool } from "../vms/capacity";
+import { requireVm } from "../vms/vm-rows";
 import { noRoom } from "./attach";
 import { volumePath } from "./paths";
-import { agentCall, cleanupLater, type JobAnswer, jobEvent, loadPool, loadVm, loadVolume, volumeResult } from "./site";
+import { agentCall, cleanupLater, type JobAnswer, jobEvent, loadPool, loadVolume, volumeResult } from "./site";
 
 export interface MigratePayload {
 	volumeId: string;
@@ -22,7 +23,7 @@ export interface MigratePayload {
 /** The instance of an attached volume must be Stopped: a running guest's disk is not moved live. */
 export async function requireMovable(ctx: JobContext, volume: { name: string; vmId: string | null }): Promise<void> {
 	if (!volume.vmId) return;
-	const vm = await loadVm(ctx.deps.db, volume.vmId);
+	const vm = await requireVm(ctx.deps.db, volume.vmId);
 	if (vm.state !== "Stopped") {
 		throw new CsError(
 			ERROR.paramError,

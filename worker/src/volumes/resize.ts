@@ -8,9 +8,10 @@ import { CsError, ERROR } from "../api/errors";
 import { volumes } from "../db/schema";
 import type { JobContext } from "../jobs/types";
 import { releasePool, reservePool } from "../vms/capacity";
+import { requireVm } from "../vms/vm-rows";
 import { noRoom } from "./attach";
 import { diskTargetOf } from "./paths";
-import { agentCall, type JobAnswer, jobEvent, loadVm, loadVolume, poolStore, volumeResult } from "./site";
+import { agentCall, type JobAnswer, jobEvent, loadVolume, poolStore, volumeResult } from "./site";
 
 export interface ResizePayload {
 	volumeId: string;
@@ -51,7 +52,7 @@ export async function runResize(ctx: JobContext, payload: ResizePayload): Promis
 			);
 		}
 		const { store } = await poolStore(db, volume);
-		const vm = volume.vmId ? await loadVm(db, volume.vmId) : undefined;
+		const vm = volume.vmId ? await requireVm(db, volume.vmId) : undefined;
 		const running = vm?.state === "Running" && vm.hostId ? vm : undefined;
 		await agentCall(
 			ctx,

@@ -10,12 +10,12 @@ import { serializeVolumeById } from "../api/serializers/volume";
 import type { Deps } from "../commands/types";
 import type { Db } from "../db/client";
 import { type EventInput, eventInsert } from "../db/events";
-import { imageStores, storagePools, vmInstances, vmSnapshots, volumes } from "../db/schema";
+import { imageStores, storagePools, vmSnapshots, volumes } from "../db/schema";
 import type { JobContext, JobKind } from "../jobs/types";
 import { logWarn } from "../lib/log";
 import { storeLocationOfImageStore, storeLocationOfPool } from "../templates/locations";
 import { CLEANUP_TIMEOUT_MS } from "../templates/remove";
-import type { VmRow, VolumeRow } from "./access";
+import type { VolumeRow } from "./access";
 
 export type PoolRow = typeof storagePools.$inferSelect;
 export type ImageStoreRow = typeof imageStores.$inferSelect;
@@ -40,12 +40,6 @@ export async function agentCall<N extends CommandName>(
 export async function loadVolume(db: Db, id: string): Promise<VolumeRow> {
 	const row = await db.select().from(volumes).where(eq(volumes.id, id)).get();
 	if (!row || row.removed !== null) throw new CsError(ERROR.paramError, `Volume ${id} no longer exists`);
-	return row;
-}
-
-export async function loadVm(db: Db, id: string): Promise<VmRow> {
-	const row = await db.select().from(vmInstances).where(eq(vmInstances.id, id)).get();
-	if (!row || row.removed !== null) throw new CsError(ERROR.paramError, `Virtual machine ${id} no longer exists`);
 	return row;
 }
 

@@ -3,7 +3,7 @@ import { CsError, ERROR } from "../../api/errors";
 import { VM_FIELDS } from "../../api/serializers/vm";
 import { volumes } from "../../db/schema";
 import { LIFECYCLE_KINDS } from "../../vms/jobs-lifecycle";
-import { wrongState } from "../../vms/lifecycle-steps";
+import { wrongState } from "../../vms/vm-rows";
 import { defineCommand } from "../define";
 import { p } from "../param-spec";
 import { EXPUNGE_ADMIN_ONLY, requireAdminFor, requireVmForChange, VM_RELATED, vmJob } from "./lifecycle-rules";

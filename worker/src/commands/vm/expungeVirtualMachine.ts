@@ -1,5 +1,5 @@
 import { LIFECYCLE_KINDS } from "../../vms/jobs-lifecycle";
-import { wrongState } from "../../vms/lifecycle-steps";
+import { wrongState } from "../../vms/vm-rows";
 import { defineCommand } from "../define";
 import { p } from "../param-spec";
 import { requireAdminFor, requireVmForChange, vmJob } from "./lifecycle-rules";

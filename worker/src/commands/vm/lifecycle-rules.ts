@@ -8,7 +8,7 @@ import { CsError, ERROR, permissionDenied } from "../../api/errors";
 import { accounts, domains, vmInstances } from "../../db/schema";
 import { type Caller, canSeeAccount, visibleSubtree } from "../../domain/access";
 import { startJob } from "../../jobs/start";
-import type { VmRow } from "../../vms/lifecycle-steps";
+import type { VmRow } from "../../vms/vm-rows";
 import type { CommandResult, Deps } from "../types";
 
 export const VM_RELATED = ["deployVirtualMachine", "listVirtualMachines", "startVirtualMachine"] as const;

@@ -1,8 +1,8 @@
 import { CsError, ERROR } from "../../api/errors";
 import { VM_FIELDS } from "../../api/serializers/vm";
 import { LIFECYCLE_KINDS } from "../../vms/jobs-lifecycle";
-import { wrongState } from "../../vms/lifecycle-steps";
 import { hostRow, migrationCandidates, unsuitableTarget } from "../../vms/migrate-flow";
+import { wrongState } from "../../vms/vm-rows";
 import { defineCommand } from "../define";
 import { p } from "../param-spec";
 import { requireVmForChange, VM_RELATED, vmJob } from "./lifecycle-rules";

@@ -1,6 +1,6 @@
 import { VM_FIELDS } from "../../api/serializers/vm";
 import { LIFECYCLE_KINDS } from "../../vms/jobs-lifecycle";
-import { wrongState } from "../../vms/lifecycle-steps";
+import { wrongState } from "../../vms/vm-rows";
 import { defineCommand } from "../define";
 import { p } from "../param-spec";
 import { requireVmForChange, VM_RELATED, vmJob } from "./lifecycle-rules";

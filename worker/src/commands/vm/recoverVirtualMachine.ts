@@ -1,6 +1,6 @@
 import { serializeVms, VM_FIELDS } from "../../api/serializers/vm";
 import { recoverVm } from "../../vms/destroy-flow";
-import { wrongState } from "../../vms/lifecycle-steps";
+import { wrongState } from "../../vms/vm-rows";
 import { defineCommand } from "../define";
 import { p } from "../param-spec";
 import { requireAdminFor, requireVmForChange, VM_RELATED } from "./lifecycle-rules";

@@ -3,7 +3,7 @@ import { CsError, ERROR } from "../../api/errors";
 import { VM_FIELDS } from "../../api/serializers/vm";
 import { serviceOfferings } from "../../db/schema";
 import { LIFECYCLE_KINDS, type ScalePayload } from "../../vms/jobs-lifecycle";
-import { type VmRow, wrongState } from "../../vms/lifecycle-steps";
+import { type VmRow, wrongState } from "../../vms/vm-rows";
 import { defineCommand } from "../define";
 import type { MapEntries } from "../param-spec";
 import { p } from "../param-spec";
