@@ -226,6 +226,12 @@ function codeOf(error: unknown): AnswerErrorCode {
  * template URL carries its credential there).
  */
 export function loggableArgs(args: CommandFrame["args"]): unknown {
+	// A config drive carries the guest's user data, which often holds passwords: names and sizes only.
+	if ("domain" in args && args.domain.configDrive) {
+		const { configDrive } = args.domain;
+		const files = configDrive.files.map((f) => ({ name: f.name, base64Bytes: f.base64.length }));
+		return { ...args, domain: { ...args.domain, configDrive: { ...configDrive, files } } };
+	}
 	if (!("url" in args) || typeof args.url !== "string") return args;
 	try {
 		const url = new URL(args.url);

@@ -268,4 +268,23 @@ describe("the command log", () => {
 			store: { kind: "local", path: "/srv" },
 		});
 	});
+
+	it("logs a config drive's file names and sizes, never the user data", () => {
+		const userData = Buffer.from("#cloud-config\npassword: hunter2-secret\n").toString("base64");
+		const args = {
+			hostId: crypto.randomUUID(),
+			domain: {
+				name: "i-1-VM",
+				configDrive: {
+					store: { kind: "local", path: "/srv" },
+					path: "configdrive-1.iso",
+					files: [{ name: "openstack/latest/user_data", base64: userData }],
+				},
+			},
+		} as unknown as CommandFrame["args"];
+		const logged = JSON.stringify(loggableArgs(args));
+		expect(logged).toContain("openstack/latest/user_data");
+		expect(logged).toContain("configdrive-1.iso");
+		expect(logged).not.toContain(userData);
+	});
 });
