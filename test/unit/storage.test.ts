@@ -2,7 +2,6 @@
 import { describe, expect, it } from "vitest";
 import {
 	normaliseStorageTags,
-	overprovisionFactor,
 	parsePoolUrl,
 	poolAcceptsPlacements,
 	poolHasTags,
@@ -77,12 +76,5 @@ describe("poolHasTags", () => {
 		expect(poolHasTags({ tags: "ssd" }, ["SSD"])).toBe(false);
 		expect(poolHasTags({ tags: null }, ["ssd"])).toBe(false);
 		expect(poolHasTags({ tags: null }, [])).toBe(true);
-	});
-});
-
-describe("overprovisionFactor", () => {
-	it("over-provisions NFS only", () => {
-		expect(overprovisionFactor("NetworkFilesystem")).toBe("2.0");
-		expect(overprovisionFactor("SharedMountPoint")).toBe("1.0");
 	});
 });

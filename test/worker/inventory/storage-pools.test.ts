@@ -153,6 +153,19 @@ describe("createStoragePool", () => {
 		expect(b.overprovisionfactor).toBe("1.0");
 	});
 
+	it("shows storage.overprovisioning.factor on NFS pools, the one the planner uses", async () => {
+		const pool = await createPool();
+		const set = (value: string) =>
+			call(world.root, { command: "updateConfiguration", name: "storage.overprovisioning.factor", value });
+		ok(await set("1.5"), "updateConfiguration");
+		try {
+			expect((await poolById(pool.id)).overprovisionfactor).toBe("1.5");
+		} finally {
+			ok(await set(""), "updateConfiguration");
+		}
+		expect((await poolById(pool.id)).overprovisionfactor).toBe("2.0");
+	});
+
 	it("maps file:// to CloudStack's Filesystem type", async () => {
 		const pool = await createPool({ url: "file://localhost/var/lib/libvirt/images" });
 		expect(pool).toMatchObject({ type: "Filesystem", ipaddress: "localhost", path: "/var/lib/libvirt/images" });

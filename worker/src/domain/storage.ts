@@ -111,14 +111,6 @@ export function poolHasTags(pool: { tags: string | null }, required: readonly st
 	return required.every((tag) => have.has(tag));
 }
 
-/**
- * CloudStack's `overprovisionfactor`: `storage.overprovisioning.factor` (default 2) applies to NFS
- * pools only; other types are never over-provisioned.
- */
-export function overprovisionFactor(type: string): string {
-	return type === "NetworkFilesystem" ? "2.0" : "1.0";
-}
-
 /** The providers `listStorageProviders` reports, per store type. */
 export const STORAGE_PROVIDERS = {
 	primary: [{ name: "DefaultPrimary", type: "PRIMARY" }],

@@ -59,11 +59,16 @@ export function hostLimitsSql(): { cpu: SQL; memory: SQL } {
 }
 
 /**
- * The bytes a pool takes volumes up to, as SQL: an NFS pool's capacity × storage.overprovisioning.factor
- * (CloudStack over-provisions NFS pools only: domain/storage.ts `overprovisionFactor`), others' capacity.
+ * A pool's over-provisioning factor as SQL: storage.overprovisioning.factor for NFS pools, 1 for the
+ * others (CloudStack over-provisions NFS pools only). listStoragePools shows it as `overprovisionfactor`.
  */
+export function poolFactorSql(): SQL {
+	return sql`(case when ${storagePools.type} = 'NetworkFilesystem' then ${settingSql("storage.overprovisioning.factor")} else 1 end)`;
+}
+
+/** The bytes a pool takes volumes up to (capacity × its factor), as SQL. */
 export function poolLimitSql(): SQL {
-	return sql`(${storagePools.capacityBytes} * case when ${storagePools.type} = 'NetworkFilesystem' then ${settingSql("storage.overprovisioning.factor")} else 1 end)`;
+	return sql`(${storagePools.capacityBytes} * ${poolFactorSql()})`;
 }
 
 /**

@@ -1,7 +1,6 @@
 /** @module storage pool (with its zone/pod/cluster names) → CloudStack `storagepool` response. */
 import type { FieldTable } from "../../commands/types";
 import type { storagePools } from "../../db/schema";
-import { overprovisionFactor } from "../../domain/storage";
 import { compact, csDate } from "./format";
 
 export const STORAGE_POOL_FIELDS = {
@@ -40,6 +39,8 @@ export interface PoolNames {
 	zoneName: string | null;
 	podName: string | null;
 	clusterName: string | null;
+	/** The factor volumes on the pool are over-provisioned by (vms/capacity.ts `poolFactorSql`). */
+	overprovisionFactor: number;
 }
 
 export function serializeStoragePool(row: StoragePoolRow, names: PoolNames): Record<string, unknown> {
@@ -65,7 +66,10 @@ export function serializeStoragePool(row: StoragePoolRow, names: PoolNames): Rec
 		capacityiops: row.capacityIops,
 		tags: row.tags,
 		istagarule: false,
-		overprovisionfactor: overprovisionFactor(row.type),
+		// CloudStack's text: "2.0", "1.5".
+		overprovisionfactor: Number.isInteger(names.overprovisionFactor)
+			? names.overprovisionFactor.toFixed(1)
+			: String(names.overprovisionFactor),
 		hypervisor: row.hypervisor,
 		provider: row.provider,
 		managed: false,

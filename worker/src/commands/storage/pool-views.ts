@@ -3,12 +3,13 @@
  * its zone/pod/cluster names joined in the same query and its total counted concurrently (not a
  * `db.batch`: drizzle shifts joined columns that share a name inside batches, drizzle-orm#6038).
  */
-import { and, asc, count, eq, inArray, isNull, ne, type SQL } from "drizzle-orm";
+import { and, asc, count, eq, inArray, isNull, ne, type SQL, sql } from "drizzle-orm";
 import { CsError, ERROR, invalidParam } from "../../api/errors";
 import { type StoragePoolRow, serializeStoragePool } from "../../api/serializers/storage-pool";
 import type { Db } from "../../db/client";
 import { clusters, pods, storagePools, volumes, zones } from "../../db/schema";
 import { eqNoCase } from "../../db/text-match";
+import { poolFactorSql } from "../../vms/capacity";
 
 export interface Window {
 	limit: number;
@@ -33,7 +34,13 @@ export async function poolPage(
 		.offset(window.offset);
 	const [rows, [total]] = await Promise.all([
 		db
-			.select({ pool: storagePools, zoneName: zones.name, podName: pods.name, clusterName: clusters.name })
+			.select({
+				pool: storagePools,
+				zoneName: zones.name,
+				podName: pods.name,
+				clusterName: clusters.name,
+				overprovisionFactor: sql<number>`${poolFactorSql()}`,
+			})
 			.from(storagePools)
 			.leftJoin(zones, eq(zones.id, storagePools.zoneId))
 			.leftJoin(pods, eq(pods.id, storagePools.podId))
