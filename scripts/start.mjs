@@ -7,7 +7,8 @@
  *    SECRET_KEK and a random LOCAL_RELAY_SECRET. An existing `.dev.vars` is never rewritten: the
  *    key-encryption key must stay the same, or the API secret keys already stored (encrypted) in
  *    the local D1 become unreadable. Only a missing LOCAL_RELAY_SECRET line is appended to it.
- * 2. Applies the D1 migrations to the local database (.wrangler/state).
+ * 2. Applies the D1 migrations to the local database (.wrangler/state) and builds the web console
+ *    (vite, worker/console/dist/client, served by the Worker at /client/).
  * 3. Runs `wrangler dev` on 127.0.0.1:8080 (PORT overrides the port), waits for /health and
  *    prints how to log in. Ctrl-C (SIGINT), SIGTERM and SIGHUP are forwarded to wrangler.
  * 4. Starts a local relay agent once the Worker is up:
@@ -27,6 +28,7 @@ import path from "node:path";
 const ROOT = path.resolve(import.meta.dirname, "..");
 const DEV_VARS = path.join(ROOT, ".dev.vars");
 const WRANGLER_JS = path.join(ROOT, "node_modules", "wrangler", "bin", "wrangler.js");
+const VITE_JS = path.join(ROOT, "node_modules", "vite", "bin", "vite.js");
 const HOST = "127.0.0.1";
 const DEFAULT_ADMIN_PASSWORD = "password";
 const HEALTH_TIMEOUT_MS = 120_000;
@@ -119,9 +121,10 @@ function ensureDevVars() {
 	return vars;
 }
 
-function runToEnd(args) {
+/** Runs a Node CLI (wrangler, vite) to its end with the terminal's output. */
+function runToEnd(args, cli = WRANGLER_JS) {
 	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, [WRANGLER_JS, ...args], {
+		const child = spawn(process.execPath, [cli, ...args], {
 			cwd: ROOT,
 			env: WRANGLER_ENV,
 			stdio: ["ignore", "inherit", "inherit"],
@@ -129,7 +132,7 @@ function runToEnd(args) {
 		child.on("error", reject);
 		child.on("close", (code, signal) => {
 			if (code === 0) resolve();
-			else reject(new Error(`wrangler ${args.join(" ")} failed (${signal ?? `exit ${code}`})`));
+			else reject(new Error(`${path.basename(cli)} ${args.join(" ")} failed (${signal ?? `exit ${code}`})`));
 		});
 	});
 }
@@ -164,6 +167,7 @@ function printHowToLogIn(origin, password) {
 		[
 			"",
 			`flarestack is running: ${api}`,
+			`  web console: ${origin}/client/`,
 			`  user: admin   password: ${pw}   (domain ROOT; the password from .dev.vars applies to a`,
 			"  newly bootstrapped local database — if you changed it since, use your own)",
 			"",
@@ -256,6 +260,13 @@ async function main() {
 	console.log("start: applying D1 migrations to the local database");
 	try {
 		await runToEnd(["d1", "migrations", "apply", "DB", "--local"]);
+	} catch (error) {
+		fail(error.message);
+	}
+
+	console.log("start: building the web console (worker/console → dist/client)");
+	try {
+		await runToEnd(["build", "--config", "worker/console/vite.config.ts", "--logLevel", "warn"], VITE_JS);
 	} catch (error) {
 		fail(error.message);
 	}

@@ -1,4 +1,4 @@
-/** @module The Worker's HTTP surface: /client/api (CloudStack), /health. Bindings are read only here. */
+/** @module The Worker's HTTP surface: /client/api (CloudStack), /health, / → the console at /client/. Bindings are read only here. */
 import { Hono } from "hono";
 import { requestId } from "hono/request-id";
 import { handleApiRequest } from "./api/dispatch";
@@ -45,6 +45,9 @@ app.onError((error, c) => {
 });
 
 app.get("/health", (c) => c.json({ ok: true }));
+
+// The web console is static assets under /client/ (wrangler.toml [assets]); the root leads to it.
+app.get("/", (c) => c.redirect("/client/", 302));
 
 /** Enrolment bodies are a token, a name and a public JWK: a few hundred bytes. */
 const MAX_ENROLL_BODY = 16 * 1024;

@@ -1,0 +1,6 @@
+/** @module Placeholder: the page is being built. */
+import { Title } from "@mantine/core";
+
+export function Alerts(_props: { params: Record<string, string | undefined> }) {
+	return <Title order={2}>Alerts</Title>;
+}

@@ -1,0 +1,21 @@
+/**
+ * The console's production build: `npm run build:console` writes dist/client/, which the Worker
+ * serves as static assets at /client/ (wrangler.toml [assets]); the app itself only talks to
+ * /client/api. `npm run dev:console` serves it on :5173 and proxies /client/api to `npm start`.
+ */
+import path from "node:path";
+import react from "@vitejs/plugin-react";
+import { defineConfig } from "vite";
+
+export default defineConfig({
+	root: import.meta.dirname,
+	base: "/client/",
+	plugins: [react()],
+	build: {
+		outDir: path.join(import.meta.dirname, "dist", "client"),
+		emptyOutDir: true,
+		// The bundle budget is checked by test/bench/console, not by a warning here.
+		chunkSizeWarningLimit: 2048,
+	},
+	server: { proxy: { "/client/api": "http://127.0.0.1:8080" } },
+});
