@@ -9,7 +9,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -183,6 +183,9 @@ export interface WranglerDevProcess {
  * `/health`; on failure the process group is stopped and the error carries wrangler's output.
  */
 export async function spawnWranglerDev(options: WranglerDevOptions): Promise<WranglerDevProcess> {
+	// wrangler refuses to start without the [assets] directory; API tests do not need the console
+	// built (`npm run build:console`), only the directory to exist.
+	await mkdir(path.join(REPO_ROOT, "worker", "console", "dist"), { recursive: true });
 	const inspectorPort = await freePort();
 	const proc = spawn(
 		process.execPath,

@@ -17,5 +17,6 @@ export default defineConfig({
 		// The bundle budget is checked by test/bench/console, not by a warning here.
 		chunkSizeWarningLimit: 2048,
 	},
-	server: { proxy: { "/client/api": "http://127.0.0.1:8080" } },
+	// CONSOLE_API: the Worker the dev server proxies the API to (default `npm start`).
+	server: { proxy: { "/client/api": process.env.CONSOLE_API ?? "http://127.0.0.1:8080" } },
 });

@@ -3,10 +3,23 @@
  * the navigation and the page of the current route. A root admin of a cloud with no zone is sent
  * to the installation wizard once per login.
  */
-import { AppShell, Burger, Button, Group, Indicator, Menu, NavLink, ScrollArea, Text, Title } from "@mantine/core";
+import {
+	AppShell,
+	Burger,
+	Button,
+	Center,
+	Group,
+	Indicator,
+	Loader,
+	Menu,
+	NavLink,
+	ScrollArea,
+	Text,
+	Title,
+} from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
 import { IconListCheck, IconLogout } from "@tabler/icons-react";
-import { useEffect, useRef } from "react";
+import { Suspense, useEffect, useRef } from "react";
 import { Link, Redirect, Route, Switch, useLocation } from "wouter";
 import { call } from "./api/client";
 import { useJobs } from "./api/jobs";
@@ -98,16 +111,24 @@ function Shell() {
 				</ScrollArea>
 			</AppShell.Navbar>
 			<AppShell.Main>
-				<Switch>
-					{ROUTES.filter((route) => !route.admin || session.isRootAdmin).map((route) => (
-						<Route key={route.path} path={route.path}>
-							{(params) => <route.component params={params} />}
+				<Suspense
+					fallback={
+						<Center p="xl">
+							<Loader aria-label="Loading the page" />
+						</Center>
+					}
+				>
+					<Switch>
+						{ROUTES.filter((route) => !route.admin || session.isRootAdmin).map((route) => (
+							<Route key={route.path} path={route.path}>
+								{(params) => <route.component params={params} />}
+							</Route>
+						))}
+						<Route>
+							<Redirect to="/dashboard" />
 						</Route>
-					))}
-					<Route>
-						<Redirect to="/dashboard" />
-					</Route>
-				</Switch>
+					</Switch>
+				</Suspense>
 			</AppShell.Main>
 		</AppShell>
 	);

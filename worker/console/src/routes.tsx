@@ -13,37 +13,51 @@ import {
 	IconUsers,
 	IconWebhook,
 } from "@tabler/icons-react";
-import type { ComponentType } from "react";
-import { Accounts } from "./pages/accounts/Accounts";
-import { Domains } from "./pages/accounts/Domains";
-import { Roles } from "./pages/accounts/Roles";
-import { Users } from "./pages/accounts/Users";
-import { ApiReference } from "./pages/api/ApiReference";
-import { Dashboard } from "./pages/dashboard/Dashboard";
-import { Alerts } from "./pages/events/Alerts";
-import { Events } from "./pages/events/Events";
-import { Isos } from "./pages/images/Isos";
-import { Templates } from "./pages/images/Templates";
-import { Clusters } from "./pages/infra/Clusters";
-import { Hosts } from "./pages/infra/Hosts";
-import { Pods } from "./pages/infra/Pods";
-import { PrimaryStorage } from "./pages/infra/PrimaryStorage";
-import { Relays } from "./pages/infra/Relays";
-import { SecondaryStorage } from "./pages/infra/SecondaryStorage";
-import { Zones } from "./pages/infra/Zones";
-import { InstallWizard } from "./pages/install/InstallWizard";
-import { DeployWizard } from "./pages/instances/DeployWizard";
-import { InstanceDetails } from "./pages/instances/InstanceDetails";
-import { Instances } from "./pages/instances/Instances";
-import { Jobs } from "./pages/jobs/Jobs";
-import { Snapshots } from "./pages/storage/Snapshots";
-import { Volumes } from "./pages/storage/Volumes";
-import { WebhookDetails } from "./pages/webhooks/WebhookDetails";
-import { Webhooks } from "./pages/webhooks/Webhooks";
+import { type ComponentType, lazy } from "react";
+
+type PageProps = { params: Record<string, string | undefined> };
+
+/**
+ * Pages load on first visit (one chunk each), so the initial load is the shell and the login page
+ * only; `load` imports the page's module and `name` is its export.
+ */
+function page<M extends Record<string, unknown>>(
+	load: () => Promise<M>,
+	name: keyof M & string,
+): ComponentType<PageProps> {
+	return lazy(async () => ({ default: (await load())[name] as ComponentType<PageProps> }));
+}
+
+const Accounts = page(() => import("./pages/accounts/Accounts"), "Accounts");
+const Domains = page(() => import("./pages/accounts/Domains"), "Domains");
+const Roles = page(() => import("./pages/accounts/Roles"), "Roles");
+const Users = page(() => import("./pages/accounts/Users"), "Users");
+const ApiReference = page(() => import("./pages/api/ApiReference"), "ApiReference");
+const Dashboard = page(() => import("./pages/dashboard/Dashboard"), "Dashboard");
+const Alerts = page(() => import("./pages/events/Alerts"), "Alerts");
+const Events = page(() => import("./pages/events/Events"), "Events");
+const Isos = page(() => import("./pages/images/Isos"), "Isos");
+const Templates = page(() => import("./pages/images/Templates"), "Templates");
+const Clusters = page(() => import("./pages/infra/Clusters"), "Clusters");
+const Hosts = page(() => import("./pages/infra/Hosts"), "Hosts");
+const Pods = page(() => import("./pages/infra/Pods"), "Pods");
+const PrimaryStorage = page(() => import("./pages/infra/PrimaryStorage"), "PrimaryStorage");
+const Relays = page(() => import("./pages/infra/Relays"), "Relays");
+const SecondaryStorage = page(() => import("./pages/infra/SecondaryStorage"), "SecondaryStorage");
+const Zones = page(() => import("./pages/infra/Zones"), "Zones");
+const InstallWizard = page(() => import("./pages/install/InstallWizard"), "InstallWizard");
+const DeployWizard = page(() => import("./pages/instances/DeployWizard"), "DeployWizard");
+const InstanceDetails = page(() => import("./pages/instances/InstanceDetails"), "InstanceDetails");
+const Instances = page(() => import("./pages/instances/Instances"), "Instances");
+const Jobs = page(() => import("./pages/jobs/Jobs"), "Jobs");
+const Snapshots = page(() => import("./pages/storage/Snapshots"), "Snapshots");
+const Volumes = page(() => import("./pages/storage/Volumes"), "Volumes");
+const WebhookDetails = page(() => import("./pages/webhooks/WebhookDetails"), "WebhookDetails");
+const Webhooks = page(() => import("./pages/webhooks/Webhooks"), "Webhooks");
 
 export interface PageRoute {
 	path: string;
-	component: ComponentType<{ params: Record<string, string | undefined> }>;
+	component: ComponentType<PageProps>;
 	/** Only for root admins (the API refuses others anyway; this only hides the link). */
 	admin?: boolean;
 }
