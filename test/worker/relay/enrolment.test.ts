@@ -11,6 +11,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { createDb } from "../../../worker/src/db/client";
 import { relayEnrollmentTokens, relays } from "../../../worker/src/db/schema";
 import { sha256Hex } from "../../../worker/src/relay/keys";
+import { startFakeAgent } from "../../helpers/fake-agent";
 import {
 	buildWorld,
 	type Case,
@@ -25,6 +26,7 @@ import {
 	type World,
 } from "../../helpers/identity-fixtures";
 import { createZone } from "../../helpers/inventory-fixtures";
+import { eventually } from "../templates/site";
 
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are asserted field by field in tests
 type Obj = any;
@@ -214,6 +216,7 @@ describe("listRelays and deleteRelay", () => {
 			state: "Enabled",
 			keyfingerprint: (await sha256Hex(stored?.publicKeyJwk ?? "")).slice(0, 16),
 			created: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+0000$/),
+			connectionstate: "Disconnected",
 		});
 		const all = await call(world.root, { command: "listRelays" });
 		const events = await call(world.root, { command: "listEvents", listall: "true" });
@@ -221,6 +224,22 @@ describe("listRelays and deleteRelay", () => {
 			expect(text).not.toContain(token.token);
 			expect(text).not.toContain(String(publicKey.x));
 		}
+	});
+
+	it("shows which relay is connected (the zone's live link) and since when", async () => {
+		const liveZone = await createZone(world);
+		const agent = await startFakeAgent(liveZone);
+		const connected = await eventually(async () => {
+			const [row] = await listItems(world.root, "listRelays", "relay", { id: agent.identity.relayId });
+			return row?.connectionstate === "Connected" ? row : undefined;
+		}, "the relay Connected");
+		expect(connected.connected).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+0000$/);
+		agent.close();
+		const gone = await eventually(async () => {
+			const [row] = await listItems(world.root, "listRelays", "relay", { id: agent.identity.relayId });
+			return row?.connectionstate === "Disconnected" ? row : undefined;
+		}, "the relay Disconnected");
+		expect(gone.connected).toBeUndefined();
 	});
 
 	it("filters by zone, state and keyword, and pages", async () => {

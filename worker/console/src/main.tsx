@@ -1,7 +1,7 @@
 /** @module The console's entry: Mantine, TanStack Query, notifications, the session and the jobs. */
 import "@mantine/core/styles.css";
 import "@mantine/notifications/styles.css";
-import { createTheme, MantineProvider } from "@mantine/core";
+import { createTheme, MantineProvider, Modal } from "@mantine/core";
 import { Notifications } from "@mantine/notifications";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { StrictMode } from "react";
@@ -19,7 +19,12 @@ const queries = new QueryClient({
 	},
 });
 
-const theme = createTheme({ primaryColor: "orange", defaultRadius: "sm" });
+const theme = createTheme({
+	primaryColor: "orange",
+	defaultRadius: "sm",
+	// Mantine's close button is an icon: screen readers and keyboard users need its name.
+	components: { Modal: Modal.extend({ defaultProps: { closeButtonProps: { "aria-label": "Close" } } }) },
+});
 
 const root = document.getElementById("root");
 if (root) {

@@ -7,6 +7,7 @@ import { notifications } from "@mantine/notifications";
 import { useQueryClient } from "@tanstack/react-query";
 import { createContext, type ReactNode, useCallback, useContext, useMemo, useState } from "react";
 import { ApiError, call, type Params, type Row } from "./client";
+import { errorText } from "./errors";
 
 export interface TrackedJob {
 	jobid: string;
@@ -19,13 +20,23 @@ export interface TrackedJob {
 	started: number;
 }
 
+export interface RunOptions {
+	/** Called with the command's own answer (`{jobid, id}`) as soon as the job exists. */
+	onStarted?(answer: Row): void;
+	/**
+	 * Also notify when the call itself is refused (wrong state, 431…): for action buttons. Forms
+	 * leave this off and show the error on their field instead. A failed job is always notified.
+	 */
+	notifyRefused?: boolean;
+}
+
 interface JobsValue {
 	jobs: TrackedJob[];
 	/**
 	 * Calls an async `command` and follows its job. Resolves with the job's result object when it
 	 * succeeds; rejects with an ApiError when the call (e.g. 431) or the job fails.
 	 */
-	run(command: string, params: Params, label: string): Promise<Row>;
+	run(command: string, params: Params, label: string, options?: RunOptions): Promise<Row>;
 }
 
 const JobsContext = createContext<JobsValue | null>(null);
@@ -42,10 +53,19 @@ export function JobsProvider({ children }: { children: ReactNode }) {
 	}, []);
 
 	const run = useCallback(
-		async (command: string, params: Params, label: string): Promise<Row> => {
-			const answer = await call(command, params);
+		async (command: string, params: Params, label: string, options: RunOptions = {}): Promise<Row> => {
+			let answer: Row;
+			try {
+				answer = await call(command, params);
+			} catch (error) {
+				if (options.notifyRefused && !(error instanceof ApiError && error.code === 401)) {
+					notifications.show({ color: "red", title: `${label} failed`, message: errorText(error), autoClose: false });
+				}
+				throw error;
+			}
 			const jobid = String(answer.jobid ?? "");
 			if (!jobid) return answer;
+			options.onStarted?.(answer);
 			setJobs((old) => [{ jobid, label, status: 0 as const, started: Date.now() }, ...old].slice(0, 50));
 			notifications.show({ id: jobid, loading: true, title: label, message: "Running…", autoClose: false });
 			for (;;) {

@@ -7,9 +7,12 @@ import { Alert, Button, CopyButton, Group, Modal, Stack, Text, TextInput } from 
 export function SecretOnce({
 	title,
 	fields,
+	note,
 	onClose,
 }: {
 	title: string;
+	/** What the secret is for / what replaces it, under the fields. */
+	note?: string;
 	/** Label → value; only the secret one(s) need this dialog, others may be shown alongside. */
 	fields: { label: string; value: string }[];
 	onClose(): void;
@@ -20,7 +23,13 @@ export function SecretOnce({
 				<Alert color="yellow">Copy the secret now: it is shown only this once and the console does not keep it.</Alert>
 				{fields.map((field) => (
 					<Group key={field.label} align="end" wrap="nowrap">
-						<TextInput label={field.label} value={field.value} readOnly style={{ flex: 1 }} ff="monospace" />
+						<TextInput
+							label={field.label}
+							value={field.value}
+							readOnly
+							style={{ flex: 1 }}
+							styles={{ input: { fontFamily: "var(--mantine-font-family-monospace)" } }}
+						/>
 						<CopyButton value={field.value}>
 							{({ copied, copy }) => (
 								<Button variant="light" onClick={copy} aria-label={`Copy ${field.label}`}>
@@ -30,9 +39,11 @@ export function SecretOnce({
 						</CopyButton>
 					</Group>
 				))}
-				<Text size="sm" c="dimmed">
-					Generating keys again replaces this pair.
-				</Text>
+				{note && (
+					<Text size="sm" c="dimmed">
+						{note}
+					</Text>
+				)}
 				<Group justify="end">
 					<Button onClick={onClose}>Done</Button>
 				</Group>

@@ -37,7 +37,7 @@ const COLOURS: Record<string, string> = {
 export function StateBadge({ state }: { state: string | undefined | null }) {
 	const text = state ?? "—";
 	return (
-		<Badge variant="light" color={COLOURS[text.toLowerCase()] ?? "gray"}>
+		<Badge variant="light" color={COLOURS[text.toLowerCase()] ?? "gray"} miw="max-content">
 			{text}
 		</Badge>
 	);

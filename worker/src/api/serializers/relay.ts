@@ -20,6 +20,8 @@ export const RELAY_FIELDS = {
 	created: ["date", "the date the relay enrolled"],
 	lastseen: ["date", "the last time the relay presented a valid credential"],
 	revoked: ["date", "the date the relay was revoked"],
+	connectionstate: ["string", "Connected (the agent driving the zone now) or Disconnected, from the zone's live link"],
+	connected: ["date", "since when the relay has been connected, when it is"],
 } as const satisfies FieldTable;
 
 export const RELAY_TOKEN_FIELDS = {
@@ -39,14 +41,23 @@ export async function zoneNames(db: Db, ids: readonly string[]): Promise<Map<str
 	return new Map(rows.map((z) => [z.id, z.name]));
 }
 
-export async function serializeRelays(db: Db, rows: readonly RelayRow[]): Promise<Record<string, unknown>[]> {
+/** The live link's view of each zone: which relay is active there, since when. */
+export type ActiveRelays = ReadonlyMap<string, { relayId: string; connectedAt: number } | null>;
+
+export async function serializeRelays(
+	db: Db,
+	rows: readonly RelayRow[],
+	active: ActiveRelays,
+): Promise<Record<string, unknown>[]> {
 	const names = await zoneNames(
 		db,
 		rows.map((r) => r.zoneId),
 	);
 	return Promise.all(
-		rows.map(async (row) =>
-			compact({
+		rows.map(async (row) => {
+			const link = active.get(row.zoneId);
+			const connected = link?.relayId === row.id ? link.connectedAt : undefined;
+			return compact({
 				id: row.id,
 				name: row.name,
 				zoneid: row.zoneId,
@@ -56,7 +67,9 @@ export async function serializeRelays(db: Db, rows: readonly RelayRow[]): Promis
 				created: csDate(row.created),
 				lastseen: row.lastSeen === null ? undefined : csDate(row.lastSeen),
 				revoked: row.revoked === null ? undefined : csDate(row.revoked),
-			}),
-		),
+				connectionstate: connected === undefined ? "Disconnected" : "Connected",
+				connected: connected === undefined ? undefined : csDate(connected),
+			});
+		}),
 	);
 }

@@ -40,6 +40,10 @@ export const listRelays = defineCommand({
 			[asc(relays.created), asc(relays.id)],
 			window,
 		);
-		return { type: "list", name: "relay", items: await serializeRelays(deps.db, rows), count };
+		// One status call per zone on the page: the ZoneRelay DO knows which agent is connected.
+		const zoneIds = [...new Set(rows.map((row) => row.zoneId))];
+		const statuses = await Promise.all(zoneIds.map(async (zoneId) => (await deps.relay.status(zoneId)).active));
+		const active = new Map(zoneIds.map((zoneId, i) => [zoneId, statuses[i] ?? null]));
+		return { type: "list", name: "relay", items: await serializeRelays(deps.db, rows, active), count };
 	},
 });
