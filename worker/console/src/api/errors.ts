@@ -3,20 +3,23 @@ import { ApiError } from "./client";
 
 /**
  * The field named in a CloudStack error text, out of `fields` (API parameter names). The API's
- * texts name parameters as "missing parameter X", "for param: X", "parameter X value=…", or
- * mention the parameter's name as a word; the first field found wins, longest names first so that
- * `startip` beats `ip`.
+ * texts name parameters as "missing parameter X", "for param: X", "parameter X value=…"; failing
+ * that, the field whose name appears first as a word ("Invalid URL: … is an internal name" is about
+ * the URL), the longest name on a tie so that `startip` beats `ip`.
  */
 export function fieldOfError(error: unknown, fields: readonly string[]): string | undefined {
 	if (!(error instanceof ApiError) || error.code !== 431) return undefined;
 	const text = error.text.toLowerCase();
-	const byLength = [...fields].sort((a, b) => b.length - a.length);
 	const explicit = /(?:missing parameter|for param:?|parameter)\s+([a-z0-9_]+)/.exec(text)?.[1];
-	if (explicit) {
-		const hit = byLength.find((field) => field.toLowerCase() === explicit);
-		if (hit) return hit;
+	const named = fields.find((field) => field.toLowerCase() === explicit);
+	if (named) return named;
+	let best: { field: string; at: number } | undefined;
+	for (const field of fields) {
+		const at = text.search(new RegExp(`\\b${field.toLowerCase()}\\b`));
+		if (at < 0) continue;
+		if (!best || at < best.at || (at === best.at && field.length > best.field.length)) best = { field, at };
 	}
-	return byLength.find((field) => new RegExp(`\\b${field.toLowerCase()}\\b`).test(text));
+	return best?.field;
 }
 
 /** The text to show for any failure: the API's errortext, or a generic line for a bug. */

@@ -16,14 +16,15 @@ export function DataTable({
 	loading,
 	empty = "Nothing here yet.",
 	onRowClick,
-	rowKey = "id",
+	rowKey = (row) => String(row.id),
 }: {
 	columns: Column[];
 	rows: Row[];
 	loading?: boolean;
 	empty?: string;
 	onRowClick?: (row: Row) => void;
-	rowKey?: string;
+	/** A row's unique React key; by default its `id`. */
+	rowKey?: (row: Row) => string;
 }) {
 	if (loading && rows.length === 0) {
 		return (
@@ -52,7 +53,7 @@ export function DataTable({
 				<Table.Tbody>
 					{rows.map((row, index) => (
 						<Table.Tr
-							key={String(row[rowKey] ?? index)}
+							key={rowKey(row) || index}
 							onClick={onRowClick ? () => onRowClick(row) : undefined}
 							onKeyDown={
 								onRowClick

@@ -32,6 +32,7 @@ export function ListPage({
 	searchable = true,
 	refetchMs,
 	empty,
+	rowKey,
 	children,
 }: {
 	title: string;
@@ -46,6 +47,8 @@ export function ListPage({
 	searchable?: boolean;
 	refetchMs?: number;
 	empty?: string;
+	/** The row's unique key when `id` is not (e.g. listTemplates: one row per template and zone). */
+	rowKey?: (row: Row) => string;
 	/** Shown between the header and the table (forms, notes). */
 	children?: ReactNode;
 }) {

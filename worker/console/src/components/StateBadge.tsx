@@ -6,6 +6,7 @@ const COLOURS: Record<string, string> = {
 	up: "green",
 	enabled: "green",
 	ready: "green",
+	backedup: "green",
 	active: "green",
 	connected: "green",
 	implemented: "green",

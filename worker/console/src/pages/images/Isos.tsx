@@ -1,6 +1,7 @@
-/** @module Placeholder: the page is being built. */
-import { Title } from "@mantine/core";
+/** @module ISOs: the shared image list for listIsos/registerIso. */
+import { ImageList } from "./ImageList";
+import { ISO_KIND } from "./kinds";
 
 export function Isos(_props: { params: Record<string, string | undefined> }) {
-	return <Title order={2}>ISOs</Title>;
+	return <ImageList kind={ISO_KIND} />;
 }

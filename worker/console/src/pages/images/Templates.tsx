@@ -1,6 +1,7 @@
-/** @module Placeholder: the page is being built. */
-import { Title } from "@mantine/core";
+/** @module Templates: the shared image list for listTemplates/registerTemplate. */
+import { ImageList } from "./ImageList";
+import { TEMPLATE_KIND } from "./kinds";
 
 export function Templates(_props: { params: Record<string, string | undefined> }) {
-	return <Title order={2}>Templates</Title>;
+	return <ImageList kind={TEMPLATE_KIND} />;
 }

@@ -1,0 +1,106 @@
+/**
+ * @module "Register template" / "Register ISO": registerTemplate or registerIso from a URL the
+ * zone's relay downloads into secondary storage. The answer comes at once with the image not yet
+ * ready; the list then polls its download progress.
+ */
+import { Checkbox, Group, Select, TextInput } from "@mantine/core";
+import { call, rowsOf } from "../../api/client";
+import { useApiForm } from "../../api/form";
+import { useCall, useRefresh } from "../../api/queries";
+import { useSession } from "../../api/session";
+import { FormModal } from "../storage/dialogs";
+import type { ImageKind } from "./kinds";
+
+/** Zone and OS type options, shared by the register and copy dialogs. */
+export function useZoneOptions() {
+	const zones = useCall("listZones", {});
+	return rowsOf(zones.data ?? {}, "zone").map((zone) => ({ value: String(zone.id), label: String(zone.name) }));
+}
+
+function useOsTypeOptions() {
+	const types = useCall("listOsTypes", {});
+	return rowsOf(types.data ?? {}, "ostype").map((type) => ({
+		value: String(type.id),
+		label: String(type.description),
+	}));
+}
+
+export function RegisterImage({ kind, onClose }: { kind: ImageKind; onClose(): void }) {
+	const { isRootAdmin } = useSession();
+	const refresh = useRefresh();
+	const zones = useZoneOptions();
+	const osTypes = useOsTypeOptions();
+	const form = useApiForm({
+		name: "",
+		displaytext: "",
+		url: "",
+		zoneid: "",
+		format: "QCOW2",
+		hypervisor: "KVM",
+		ostypeid: "",
+		checksum: "",
+		ispublic: "false",
+		isfeatured: "false",
+		isextractable: "false",
+		bootable: "true",
+	});
+	const { values } = form;
+	// A checkbox kept as "true"/"false" so it travels in the same string form as the other fields.
+	const checkbox = (field: "ispublic" | "isfeatured" | "isextractable" | "bootable", label: string) => (
+		<Checkbox
+			label={label}
+			checked={values[field] === "true"}
+			onChange={(event) => form.set(field, String(event.currentTarget.checked))}
+		/>
+	);
+
+	const register = () =>
+		form.submit(async (v) => {
+			const common = {
+				name: v.name,
+				displaytext: v.displaytext || v.name,
+				url: v.url,
+				zoneid: v.zoneid,
+				ostypeid: v.ostypeid,
+				checksum: v.checksum,
+				ispublic: v.ispublic,
+				isfeatured: isRootAdmin ? v.isfeatured : undefined,
+				isextractable: v.isextractable,
+			};
+			const extra = kind.hasFormat ? { format: v.format, hypervisor: v.hypervisor } : { bootable: v.bootable };
+			await call(kind.register, { ...common, ...extra });
+			await refresh();
+			onClose();
+		});
+
+	return (
+		<FormModal
+			title={`Register ${kind.word}`}
+			submitLabel="Register"
+			submitting={form.submitting}
+			formError={form.formError}
+			onSubmit={register}
+			onClose={onClose}
+			size="lg"
+		>
+			<TextInput label="Name" required {...form.input("name")} />
+			<TextInput label="Description" {...form.input("displaytext")} />
+			<TextInput label="URL" required placeholder="https://example.com/image.qcow2" {...form.input("url")} />
+			<Select label="Zone" required={!kind.hasFormat} data={zones} searchable {...form.input("zoneid")} />
+			{kind.hasFormat && (
+				<Group grow wrap="wrap">
+					<Select label="Format" required data={["QCOW2", "RAW"]} allowDeselect={false} {...form.input("format")} />
+					<Select label="Hypervisor" required data={["KVM"]} allowDeselect={false} {...form.input("hypervisor")} />
+				</Group>
+			)}
+			<Select label="OS type" data={osTypes} searchable clearable {...form.input("ostypeid")} />
+			<TextInput label="Checksum" placeholder="{SHA-256}…, or an MD5 hex digest" {...form.input("checksum")} />
+			<Group wrap="wrap">
+				{checkbox("ispublic", "Public")}
+				{isRootAdmin && checkbox("isfeatured", "Featured")}
+				{checkbox("isextractable", "Extractable")}
+				{!kind.hasFormat && checkbox("bootable", "Bootable")}
+			</Group>
+		</FormModal>
+	);
+}
