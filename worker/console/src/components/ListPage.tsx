@@ -108,6 +108,7 @@ export function ListPage({
 				loading={query.isPending}
 				empty={empty}
 				onRowClick={onRowClick}
+				rowKey={rowKey}
 			/>
 			{pages > 1 && <Pagination total={pages} value={page} onChange={setPage} aria-label="Pages" />}
 		</Stack>

@@ -118,6 +118,7 @@ export function ImageList({ kind }: { kind: ImageKind }) {
 	return (
 		<>
 			<ListPage
+				rowKey={(image) => `${image.id}/${image.zoneid ?? ""}`}
 				title={kind.plural}
 				command={kind.list}
 				listKey={kind.listKey}

@@ -150,7 +150,7 @@ function Jobs({ vm, transitional }: { vm: Row; transitional: boolean }) {
 		<DataTable
 			columns={JOB_COLUMNS}
 			rows={mine}
-			rowKey="jobid"
+			rowKey={(job) => String(job.jobid)}
 			loading={jobs.isPending}
 			empty="No recent jobs on this instance."
 		/>
