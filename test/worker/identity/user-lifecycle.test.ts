@@ -76,6 +76,25 @@ describe("disableUser and enableUser", () => {
 	});
 });
 
+describe("updateUser password", () => {
+	it("ends the user's other sessions and keeps the one that changed it", async () => {
+		const actor = await createActor(world, world.d1);
+		const changing = await login(actor.username, actor.password, D1);
+		const other = await login(actor.username, actor.password, D1);
+		const changed = await changing.call({
+			command: "updateUser",
+			id: actor.userId,
+			password: "a-new-password-1",
+			currentpassword: actor.password,
+		});
+		expect(changed.status).toBe(200);
+		expect((await changing.call({ command: "listUsers" })).status).toBe(200);
+		expect((await other.call({ command: "listUsers" })).status).toBe(401);
+		const again = await login(actor.username, "a-new-password-1", D1);
+		expect((await again.call({ command: "listUsers" })).status).toBe(200);
+	});
+});
+
 describe("deleteUser", () => {
 	it("removes the user; its keys stop working", async () => {
 		const actor = await createActor(world, world.d1);

@@ -100,5 +100,5 @@ export async function authenticateSession(
 	if (now - session.lastSeen > TOUCH_INTERVAL_MS) {
 		await deps.db.update(sessions).set({ lastSeen: now }).where(eq(sessions.id, sessionId));
 	}
-	return caller;
+	return { ...caller, sessionId };
 }

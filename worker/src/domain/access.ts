@@ -19,6 +19,8 @@ export interface Caller {
 	roleType: RoleType;
 	roleRules: readonly PermissionRule[];
 	via: "key" | "session";
+	/** The login session the request came with (via "session"): kept when the password changes. */
+	sessionId?: string;
 }
 
 export interface AccountTarget {

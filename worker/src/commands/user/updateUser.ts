@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { and, eq, ne } from "drizzle-orm";
 import { CsError, ERROR, permissionDenied } from "../../api/errors";
 import { USER_FIELDS } from "../../api/serializers/account";
 import { eventInsert } from "../../db/events";
@@ -99,8 +99,10 @@ export const updateUser = defineCommand({
 			}),
 			...(Object.keys(changes).length ? [deps.db.update(users).set(changes).where(eq(users.id, user.id))] : []),
 			...keyUpdate,
-			// A new password ends the user's other sessions.
-			...(changes.passwordHash ? [deps.db.delete(sessions).where(eq(sessions.userId, user.id))] : []),
+			// A new password ends the user's other sessions; the one that changed it goes on.
+			...(changes.passwordHash
+				? [deps.db.delete(sessions).where(and(eq(sessions.userId, user.id), ne(sessions.id, caller.sessionId ?? "")))]
+				: []),
 		]);
 		return { type: "object", name: "user", value: await userView(deps.db, user.id) };
 	},

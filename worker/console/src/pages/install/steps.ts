@@ -186,11 +186,11 @@ export interface Task {
 const idOf = (value: unknown): string => String((value as { id?: unknown } | undefined)?.id ?? "done");
 
 /**
- * A relay that has connected: Enabled, and seen since it enrolled (listRelays has no live link
- * state; `lastseen` is set when the agent first presents its credential, i.e. dials in).
+ * The zone's connected relay: listRelays' `connectionstate` comes from the zone's live link, so an
+ * agent that enrolled but has not dialled in (or has gone away) does not count.
  */
 export const connectedRelay = (relays: Row[]): Row | undefined =>
-	relays.find((relay) => relay.state === "Enabled" && relay.lastseen);
+	relays.find((relay) => relay.state === "Enabled" && relay.connectionstate === "Connected");
 
 /** Polls listRelays every 2 s until the zone's relay has connected (the local agent enrols by itself). */
 async function waitForRelay(zoneid: string, signal: AbortSignal): Promise<string> {
