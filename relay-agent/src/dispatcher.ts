@@ -176,10 +176,23 @@ export class Dispatcher {
 			...(answer.ok ? {} : { code: answer.error.code, text: answer.error.text }),
 		});
 		this.running.delete(id);
-		this.finish(id, answer);
+		this.remember(id, answer);
+		// On disk before the Worker hears of it: a guest the answer reports, or an answer a resend
+		// should get, must not be lost if the agent is killed right after sending.
+		await this.options.store
+			.flush()
+			.catch((error: unknown) => log.error("state file not written before the answer", { error: errorText(error) }));
+		this.send(id, answer);
 	}
 
+	/** A command refused or already past its deadline changed nothing: answered at once, saved with the next batch. */
 	private finish(id: string, answer: AnswerFrame): void {
+		this.remember(id, answer);
+		this.options.store.changed();
+		this.send(id, answer);
+	}
+
+	private remember(id: string, answer: AnswerFrame): void {
 		this.answers.set(id, answer);
 		while (this.answers.size > this.limit) {
 			const oldest = this.answers.keys().next().value;
@@ -187,7 +200,9 @@ export class Dispatcher {
 			this.answers.delete(oldest);
 		}
 		this.options.store.data.answers = [...this.answers.entries()];
-		this.options.store.changed();
+	}
+
+	private send(id: string, answer: AnswerFrame): void {
 		if (!this.options.send(answer)) this.options.log.info("answer kept for the resend (no link)", { id });
 	}
 }

@@ -1,8 +1,9 @@
+import { readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { type AnswerFrame, type CommandFrame, type Host, PROTOCOL_VERSION, parseFrame } from "@flarestack/protocol";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { CommandError, type CommandHandlers, Dispatcher, loggableArgs } from "../../relay-agent/src/dispatcher.ts";
 import { createLogger, silentLogger } from "../../relay-agent/src/log.ts";
 import { StateStore } from "../../relay-agent/src/state.ts";
@@ -36,7 +37,8 @@ beforeEach(async () => {
 	dir = await mkdtemp(path.join(tmpdir(), "relay-dispatcher-"));
 });
 afterEach(async () => {
-	await rm(dir, { recursive: true, force: true });
+	// A test may end while an answer's state file write is still running: rm retries then.
+	await rm(dir, { recursive: true, force: true, maxRetries: 5 });
 });
 
 function setup(handlers: Partial<CommandHandlers>, store = new StateStore(path.join(dir, "state.json"))) {
@@ -99,8 +101,7 @@ describe("dispatcher", () => {
 		expect(dispatcher.recentIds()).toContain(frame.id);
 
 		release();
-		await tick();
-		expect(sent).toHaveLength(1);
+		await vi.waitFor(() => expect(sent).toHaveLength(1));
 		expect(sent[0]).toMatchObject({ type: "answer", id: frame.id, ok: true, result: host() });
 
 		dispatcher.handle(frame); // resent after it finished: the stored answer again
@@ -115,8 +116,7 @@ describe("dispatcher", () => {
 		const first = setup({}, new StateStore(file));
 		const frame = command("host.refresh");
 		first.dispatcher.handle(frame);
-		await tick();
-		await first.store.flush();
+		await vi.waitFor(() => expect(first.sent).toHaveLength(1));
 
 		const { store } = await StateStore.open(file);
 		const second = setup({}, store);
@@ -125,6 +125,29 @@ describe("dispatcher", () => {
 		await tick();
 		expect(second.calls).toEqual([]);
 		expect(second.sent).toEqual(first.sent);
+	});
+
+	it("writes a command's answer to the state file before sending it (a kill right after loses nothing)", async () => {
+		const file = path.join(dir, "state.json");
+		const store = new StateStore(file);
+		const onDisk: string[][] = [];
+		const dispatcher = new Dispatcher({
+			handlers: { "host.refresh": async () => host() } as unknown as CommandHandlers,
+			store,
+			log: silentLogger,
+			send: (frame) => {
+				if (frame.type === "answer") {
+					// What a restarted agent would read at this moment.
+					const saved = JSON.parse(readFileSync(file, "utf8")) as { answers: [string, unknown][] };
+					onDisk.push(saved.answers.map(([id]) => id));
+				}
+				return true;
+			},
+		});
+		const frame = command("host.refresh");
+		dispatcher.handle(frame);
+		await tick(50);
+		expect(onDisk).toEqual([[frame.id]]);
 	});
 
 	it("answers timeout at the deadline and aborts the work", async () => {
@@ -168,7 +191,7 @@ describe("dispatcher", () => {
 			},
 		});
 		for (const name of ["host.connect", "host.refresh", "host.disconnect"] as const) dispatcher.handle(command(name));
-		await tick();
+		await vi.waitFor(() => expect(sent).toHaveLength(3));
 		expect(sent.map((a) => (a.ok ? "ok" : a.error.code))).toEqual(["unreachable", "failed", "failed"]);
 		expect(sent[0]).toMatchObject({ error: { text: "libvirtd is not answering" } });
 		expect(sent[1]).toMatchObject({ error: { text: expect.stringMatching(/bad host.refresh result/) } });
@@ -235,7 +258,8 @@ describe("dispatcher", () => {
 		});
 		const frames = Array.from({ length: 8 }, () => command("host.disconnect"));
 		for (const frame of frames) dispatcher.handle(frame);
-		await tick();
+		// Each answer goes out once the state file is written: all sent, no write is left running.
+		await vi.waitFor(() => expect(sent).toHaveLength(8));
 		expect(dispatcher.recentIds()).toEqual(frames.slice(3).map((f) => f.id));
 		expect(store.data.answers.map(([id]) => id)).toEqual(frames.slice(3).map((f) => f.id));
 	});

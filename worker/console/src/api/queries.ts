@@ -8,11 +8,16 @@ export interface ListResult {
 }
 
 /**
- * One list command's page: `useList("listZones", "zone", {page: 1, pagesize: 20})`. `refetchMs`
- * polls (for states that change by themselves: jobs, downloads, hosts). The previous page stays on
- * screen while the next one loads.
+ * How often a list polls (for states that change by themselves: jobs, downloads, hosts): a fixed
+ * interval, or one chosen from the rows last fetched (undefined: no polling).
  */
-export function useList(command: string, key: string, params: Params = {}, refetchMs?: number) {
+export type RefetchMs = number | ((rows: Row[]) => number | undefined);
+
+/**
+ * One list command's page: `useList("listZones", "zone", {page: 1, pagesize: 20})`. The previous
+ * page stays on screen while the next one loads.
+ */
+export function useList(command: string, key: string, params: Params = {}, refetchMs?: RefetchMs) {
 	return useQuery({
 		queryKey: [command, params],
 		queryFn: async (): Promise<ListResult> => {
@@ -21,7 +26,8 @@ export function useList(command: string, key: string, params: Params = {}, refet
 			return { rows, count: Number(answer.count ?? rows.length) };
 		},
 		placeholderData: keepPreviousData,
-		refetchInterval: refetchMs,
+		refetchInterval:
+			typeof refetchMs === "function" ? (query) => refetchMs(query.state.data?.rows ?? []) ?? false : refetchMs,
 	});
 }
 

@@ -8,7 +8,7 @@ import { useDebouncedValue } from "@mantine/hooks";
 import { type ReactNode, useState } from "react";
 import type { Params, Row } from "../api/client";
 import { errorText } from "../api/errors";
-import { useList } from "../api/queries";
+import { type RefetchMs, useList } from "../api/queries";
 import { type Column, DataTable } from "./DataTable";
 
 export interface Filter {
@@ -45,7 +45,7 @@ export function ListPage({
 	actions?: ReactNode;
 	onRowClick?: (row: Row) => void;
 	searchable?: boolean;
-	refetchMs?: number;
+	refetchMs?: RefetchMs;
 	empty?: string;
 	/** The row's unique key when `id` is not (e.g. listTemplates: one row per template and zone). */
 	rowKey?: (row: Row) => string;

@@ -4,7 +4,7 @@
  * 2 s while any is downloading) and the register, edit, extract, copy and delete actions.
  */
 import { Badge, Button, Group, Progress, Select, Stack, Text } from "@mantine/core";
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import type { Row } from "../../api/client";
 import { useJobs } from "../../api/jobs";
 import { useList } from "../../api/queries";
@@ -52,18 +52,17 @@ export function ImageList({ kind }: { kind: ImageKind }) {
 	// CloudStack's UI opens on "all" for admins and on the user's own images otherwise.
 	const [filter, setFilter] = useState(isRootAdmin ? "all" : "self");
 	const [dialog, setDialog] = useState<Dialog | null>(null);
-	// A probe for images not ready under the same filter: while one is downloading (or waiting to
-	// start) both it and the list poll. A failed download is not ready either, but will not change.
-	const [downloading, setDownloading] = useState(false);
+	// A probe for images not ready under the same filter, so that a download on another page polls
+	// too. Each list also polls on its own rows: the two are fetched at different moments, and a
+	// download may finish between them. A failed download is not ready either, but will not change.
+	const pollWhileDownloading = (rows: Row[]) => (rows.some(isDownloading) ? POLL_MS : undefined);
 	const probe = useList(
 		kind.list,
 		kind.listKey,
 		{ [kind.filterParam]: filter, isready: false, pagesize: 50 },
-		downloading ? POLL_MS : undefined,
+		pollWhileDownloading,
 	);
-	useEffect(() => {
-		setDownloading((probe.data?.rows ?? []).some(isDownloading));
-	}, [probe.data]);
+	const downloadingElsewhere = (probe.data?.rows ?? []).some(isDownloading);
 	const close = () => setDialog(null);
 
 	const columns: Column[] = [
@@ -124,7 +123,7 @@ export function ImageList({ kind }: { kind: ImageKind }) {
 				listKey={kind.listKey}
 				params={{ [kind.filterParam]: filter }}
 				columns={columns}
-				refetchMs={downloading ? POLL_MS : undefined}
+				refetchMs={(rows) => (downloadingElsewhere ? POLL_MS : pollWhileDownloading(rows))}
 				empty={`No ${kind.plural.toLowerCase()} under this filter.`}
 				actions={
 					<>
