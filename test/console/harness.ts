@@ -28,7 +28,7 @@ export type Json = Record<string, any>;
 export const CONSOLE_DIST = path.join(REPO_ROOT, "worker", "console", "dist", "client");
 export const SHOTS_DIR = path.join(REPO_ROOT, "test-results", "console");
 export const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
-/** The flags of /tmp/console/shot.mjs: no sandbox (root in a container), no GPU, nothing phoning home. */
+/** Chromium as root in a container: no sandbox, no GPU, nothing phoning home. */
 export const CHROMIUM_ARGS = [
 	"--no-sandbox",
 	"--disable-gpu",
