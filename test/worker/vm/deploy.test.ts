@@ -313,6 +313,22 @@ describe("deployVirtualMachine refuses bad input at once", () => {
 		);
 	});
 
+	it("431 for a hostname already used in the network (any case), until that instance is expunged", async () => {
+		const first = (await runJob(world.alice, deployParams(site, { name: "dup-name", startvm: "false" })))
+			.virtualmachine;
+		const before = (await rows("SELECT count(*) AS n FROM vm_instances WHERE removed IS NULL"))[0].n;
+		expectParamError(
+			await call(world.carol, deployParams(site, { name: "DUP-name" })),
+			"deployVirtualMachine",
+			/hostName DUP-name already exists in the network domain/,
+		);
+		expect((await rows("SELECT count(*) AS n FROM vm_instances WHERE removed IS NULL"))[0].n).toBe(before);
+		await runJob(world.root, { command: "destroyVirtualMachine", id: first.id, expunge: "true" });
+		const again = (await runJob(world.alice, deployParams(site, { name: "dup-name", startvm: "false" })))
+			.virtualmachine;
+		expect(again.name).toBe("dup-name");
+	});
+
 	it("the root admin may place it on a named host", async () => {
 		const hostId = site.hostIds[1] as string;
 		const vm = (await runJob(world.root, deployParams(site, { hostid: hostId }))).virtualmachine;

@@ -1,9 +1,10 @@
 /**
  * @module deployVirtualMachine's input checks: each one answers CloudStack's 431 (or 531) before
  * anything is written — the offering and its size, the template or ISO (visible and Ready in the
- * zone), the network, key pairs, user data and the root admin's placement hints.
+ * zone), the network and the hostname's uniqueness in it, key pairs, user data and the root
+ * admin's placement hints.
  */
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import { CsError, ERROR, invalidParam, permissionDenied } from "../api/errors";
 import { requireServiceOffering, type ServiceOfferingRow } from "../commands/offering/service-offering-view";
 import type { MapEntries } from "../commands/param-spec";
@@ -11,7 +12,7 @@ import type { Deps } from "../commands/types";
 import { requireCluster, requirePod } from "../db/repos/inventory";
 import { zoneDefaultNetwork } from "../db/repos/networks";
 import { canSeeImage, requireImage, type TemplateWithOwner } from "../db/repos/templates";
-import { hosts, networks, sshKeyPairs, templateStores } from "../db/schema";
+import { hosts, networks, nics, sshKeyPairs, templateStores, vmInstances } from "../db/schema";
 import { type Caller, isRootAdmin } from "../domain/access";
 import { parseIpv4 } from "../domain/ipv4";
 import { canonicalUserData } from "./config-drive";
@@ -92,7 +93,9 @@ export async function requireReadyImage(deps: Deps, caller: Caller, params: Depl
 }
 
 /** The guest network: the one named, else the zone's default. */
-export async function requireNetwork(deps: Deps, params: DeployParams) {
+type NetworkRow = typeof networks.$inferSelect;
+
+export async function requireNetwork(deps: Deps, params: DeployParams): Promise<NetworkRow> {
 	const id = params.networkids?.[0];
 	if (params.networkids && params.networkids.length > 1) {
 		throw new CsError(ERROR.unsupportedAction, "Instances with more than one network are not supported yet");
@@ -103,6 +106,31 @@ export async function requireNetwork(deps: Deps, params: DeployParams) {
 	if (id && (!network || network.zoneId !== params.zoneid)) throw invalidParam("networkids", id);
 	if (!network) throw new CsError(ERROR.paramError, `Zone ${params.zoneid} has no guest network to deploy in`);
 	return network;
+}
+
+/**
+ * CloudStack's rule: a hostname is unique in its network (it is the guest's DNS name there), among
+ * the instances not yet expunged, ignoring case as DNS does.
+ */
+export async function requireUniqueHostName(deps: Deps, name: string, network: NetworkRow): Promise<void> {
+	const taken = await deps.db
+		.select({ id: vmInstances.id })
+		.from(vmInstances)
+		.innerJoin(nics, eq(nics.vmId, vmInstances.id))
+		.where(
+			and(
+				eq(nics.networkId, network.id),
+				isNull(vmInstances.removed),
+				sql`lower(${vmInstances.name}) = ${name.toLowerCase()}`,
+			),
+		)
+		.get();
+	if (taken) {
+		throw new CsError(
+			ERROR.paramError,
+			`The vm with hostName ${name} already exists in the network domain: ${network.networkDomain ?? "cs.internal"}; network=${network.name}`,
+		);
+	}
 }
 
 export async function requireKeypairs(deps: Deps, ownerId: string, params: DeployParams): Promise<string | null> {

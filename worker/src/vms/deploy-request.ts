@@ -23,6 +23,7 @@ import {
 	requireNetwork,
 	requireOffering,
 	requireReadyImage,
+	requireUniqueHostName,
 	sizeOf,
 } from "./deploy-checks";
 import { defaultHostName, instanceNameFor, newMacAddress } from "./vm-rows";
@@ -125,6 +126,7 @@ export async function writeDeployment(
 			`Invalid name ${name}: a hostname has 1-63 letters, digits and hyphens, does not start or end with a hyphen and is not all digits`,
 		);
 	}
+	await requireUniqueHostName(deps, name, network);
 	const [{ n } = { n: 0 }] = await db.select({ n: count() }).from(volumes).where(eq(volumes.accountId, owner.id));
 	const now = deps.clock.now();
 	const userId = await ownerUserId(deps, caller, owner);
