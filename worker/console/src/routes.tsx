@@ -58,102 +58,83 @@ const Webhooks = page(() => import("./pages/webhooks/Webhooks"), "Webhooks");
 export interface PageRoute {
 	path: string;
 	component: ComponentType<PageProps>;
-	/** Only for root admins (the API refuses others anyway; this only hides the link). */
+	/** Only for root admins (the API refuses others anyway; this only hides the link and the route). */
 	admin?: boolean;
 }
-
-export const ROUTES: PageRoute[] = [
-	{ path: "/dashboard", component: Dashboard },
-	{ path: "/install", component: InstallWizard, admin: true },
-	{ path: "/zones", component: Zones, admin: true },
-	{ path: "/pods", component: Pods, admin: true },
-	{ path: "/clusters", component: Clusters, admin: true },
-	{ path: "/hosts", component: Hosts, admin: true },
-	{ path: "/primary-storage", component: PrimaryStorage, admin: true },
-	{ path: "/secondary-storage", component: SecondaryStorage, admin: true },
-	{ path: "/relays", component: Relays, admin: true },
-	{ path: "/instances", component: Instances },
-	{ path: "/instances/deploy", component: DeployWizard },
-	{ path: "/instances/:id", component: InstanceDetails },
-	{ path: "/jobs", component: Jobs },
-	{ path: "/templates", component: Templates },
-	{ path: "/isos", component: Isos },
-	{ path: "/volumes", component: Volumes },
-	{ path: "/snapshots", component: Snapshots },
-	{ path: "/domains", component: Domains, admin: true },
-	{ path: "/accounts", component: Accounts },
-	{ path: "/users", component: Users },
-	{ path: "/roles", component: Roles, admin: true },
-	{ path: "/events", component: Events },
-	{ path: "/alerts", component: Alerts, admin: true },
-	{ path: "/webhooks", component: Webhooks },
-	{ path: "/webhooks/:id", component: WebhookDetails },
-	{ path: "/api", component: ApiReference },
-];
 
 export interface NavGroup {
 	label: string;
 	icon: ComponentType<{ size?: number }>;
-	links: { path: string; label: string; admin?: boolean }[];
+	/** The group's pages: each link is also its route, so a page's path and admin flag are written once. */
+	links: (PageRoute & { label: string })[];
 }
 
 export const NAV: NavGroup[] = [
-	{ label: "Dashboard", icon: IconGauge, links: [{ path: "/dashboard", label: "Dashboard" }] },
+	{ label: "Dashboard", icon: IconGauge, links: [{ path: "/dashboard", label: "Dashboard", component: Dashboard }] },
 	{
 		label: "Infrastructure",
 		icon: IconBuildingWarehouse,
 		links: [
-			{ path: "/zones", label: "Zones", admin: true },
-			{ path: "/pods", label: "Pods", admin: true },
-			{ path: "/clusters", label: "Clusters", admin: true },
-			{ path: "/hosts", label: "Hosts", admin: true },
-			{ path: "/primary-storage", label: "Primary storage", admin: true },
-			{ path: "/secondary-storage", label: "Secondary storage", admin: true },
-			{ path: "/relays", label: "Relays", admin: true },
+			{ path: "/zones", label: "Zones", component: Zones, admin: true },
+			{ path: "/pods", label: "Pods", component: Pods, admin: true },
+			{ path: "/clusters", label: "Clusters", component: Clusters, admin: true },
+			{ path: "/hosts", label: "Hosts", component: Hosts, admin: true },
+			{ path: "/primary-storage", label: "Primary storage", component: PrimaryStorage, admin: true },
+			{ path: "/secondary-storage", label: "Secondary storage", component: SecondaryStorage, admin: true },
+			{ path: "/relays", label: "Relays", component: Relays, admin: true },
 		],
 	},
 	{
 		label: "Compute",
 		icon: IconDeviceDesktop,
 		links: [
-			{ path: "/instances", label: "Instances" },
-			{ path: "/jobs", label: "Async jobs" },
+			{ path: "/instances", label: "Instances", component: Instances },
+			{ path: "/jobs", label: "Async jobs", component: Jobs },
 		],
 	},
 	{
 		label: "Images",
 		icon: IconPhoto,
 		links: [
-			{ path: "/templates", label: "Templates" },
-			{ path: "/isos", label: "ISOs" },
+			{ path: "/templates", label: "Templates", component: Templates },
+			{ path: "/isos", label: "ISOs", component: Isos },
 		],
 	},
 	{
 		label: "Storage",
 		icon: IconDatabase,
 		links: [
-			{ path: "/volumes", label: "Volumes" },
-			{ path: "/snapshots", label: "Snapshots" },
+			{ path: "/volumes", label: "Volumes", component: Volumes },
+			{ path: "/snapshots", label: "Snapshots", component: Snapshots },
 		],
 	},
 	{
 		label: "Accounts",
 		icon: IconUsers,
 		links: [
-			{ path: "/domains", label: "Domains", admin: true },
-			{ path: "/accounts", label: "Accounts" },
-			{ path: "/users", label: "Users" },
-			{ path: "/roles", label: "Roles", admin: true },
+			{ path: "/domains", label: "Domains", component: Domains, admin: true },
+			{ path: "/accounts", label: "Accounts", component: Accounts },
+			{ path: "/users", label: "Users", component: Users },
+			{ path: "/roles", label: "Roles", component: Roles, admin: true },
 		],
 	},
 	{
 		label: "Events",
 		icon: IconHistory,
 		links: [
-			{ path: "/events", label: "Events" },
-			{ path: "/alerts", label: "Alerts", admin: true },
+			{ path: "/events", label: "Events", component: Events },
+			{ path: "/alerts", label: "Alerts", component: Alerts, admin: true },
 		],
 	},
-	{ label: "Webhooks", icon: IconWebhook, links: [{ path: "/webhooks", label: "Webhooks" }] },
-	{ label: "API", icon: IconApi, links: [{ path: "/api", label: "API reference" }] },
+	{ label: "Webhooks", icon: IconWebhook, links: [{ path: "/webhooks", label: "Webhooks", component: Webhooks }] },
+	{ label: "API", icon: IconApi, links: [{ path: "/api", label: "API reference", component: ApiReference }] },
+];
+
+/** Every route: the navigation's pages, then those reached from a page (deploy before :id, which would match it). */
+export const ROUTES: PageRoute[] = [
+	...NAV.flatMap((group) => group.links),
+	{ path: "/install", component: InstallWizard, admin: true },
+	{ path: "/instances/deploy", component: DeployWizard },
+	{ path: "/instances/:id", component: InstanceDetails },
+	{ path: "/webhooks/:id", component: WebhookDetails },
 ];

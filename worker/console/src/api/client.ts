@@ -87,3 +87,11 @@ export async function call(command: string, params: Params = {}): Promise<Row> {
 export function rowsOf(response: Row, key: string): Row[] {
 	return (response[key] as Row[] | undefined) ?? [];
 }
+
+/** The object inside a job result or a create answer: `{template: {...}}` → the template. */
+export function innerObject(result: Row | undefined): Row {
+	if (!result) return {};
+	const value = Object.values(result).find((item) => item && typeof item === "object");
+	if (Array.isArray(value)) return (value[0] as Row | undefined) ?? {};
+	return (value as Row | undefined) ?? result;
+}

@@ -7,13 +7,13 @@ import { useState } from "react";
 import { call, type Row } from "../../api/client";
 import { useApiForm } from "../../api/form";
 import { useJobs } from "../../api/jobs";
+import { useDomainOptions, useRoleOptions } from "../../api/options";
 import { useRefresh } from "../../api/queries";
+import { ActionButton } from "../../components/ActionButton";
+import { ConfirmButton } from "../../components/ConfirmButton";
+import { FormModal } from "../../components/FormModal";
 import { ListPage } from "../../components/ListPage";
 import { StateBadge } from "../../components/StateBadge";
-import { ActionButton } from "./shared/ActionButton";
-import { ConfirmButton } from "./shared/ConfirmButton";
-import { FormModal } from "./shared/FormModal";
-import { useDomainOptions, useRoleOptions } from "./shared/options";
 import { NEW_USER, UserFields } from "./shared/UserFields";
 
 const STATES = ["enabled", "disabled", "locked"].map((state) => ({ value: state, label: state }));

@@ -7,11 +7,11 @@ import { useState } from "react";
 import { call, type Row } from "../../api/client";
 import { useApiForm } from "../../api/form";
 import { useJobs } from "../../api/jobs";
+import { useDomainOptions } from "../../api/options";
 import { useRefresh } from "../../api/queries";
+import { ConfirmButton } from "../../components/ConfirmButton";
+import { FormModal } from "../../components/FormModal";
 import { ListPage } from "../../components/ListPage";
-import { ConfirmButton } from "./shared/ConfirmButton";
-import { FormModal } from "./shared/FormModal";
-import { useDomainOptions } from "./shared/options";
 
 export function Domains(_props: { params: Record<string, string | undefined> }) {
 	const [creating, setCreating] = useState(false);

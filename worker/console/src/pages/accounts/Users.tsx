@@ -10,12 +10,12 @@ import { useApiForm } from "../../api/form";
 import { useJobs } from "../../api/jobs";
 import { useList, useRefresh } from "../../api/queries";
 import { useSession } from "../../api/session";
+import { ActionButton } from "../../components/ActionButton";
+import { ConfirmButton } from "../../components/ConfirmButton";
+import { FormModal } from "../../components/FormModal";
 import { ListPage } from "../../components/ListPage";
 import { SecretOnce } from "../../components/SecretOnce";
 import { StateBadge } from "../../components/StateBadge";
-import { ActionButton } from "./shared/ActionButton";
-import { ConfirmButton } from "./shared/ConfirmButton";
-import { FormModal } from "./shared/FormModal";
 import { NEW_USER, UserFields } from "./shared/UserFields";
 
 interface KeyPair {

@@ -1,16 +1,9 @@
 /** @module How the dashboard writes capacity figures: binary byte units, GHz, plain counts. */
+import { formatBytes } from "../../api/format";
 
-const BYTE_UNITS = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
-
-export function bytes(value: number): string {
-	let unit = 0;
-	let scaled = value;
-	while (scaled >= 1024 && unit < BYTE_UNITS.length - 1) {
-		scaled /= 1024;
-		unit++;
-	}
-	return `${scaled >= 100 || unit === 0 ? Math.round(scaled) : scaled.toFixed(1)} ${BYTE_UNITS[unit]}`;
-}
+/** Three significant figures at most: "1.5 GiB", "12.0 GiB", "256 GiB". */
+export const bytes = (value: number): string =>
+	formatBytes(value, { empty: "0 B", digits: (scaled) => (scaled >= 100 ? 0 : 1) });
 
 export function megahertz(value: number): string {
 	return value >= 1000 ? `${(value / 1000).toFixed(1)} GHz` : `${value} MHz`;

@@ -2,13 +2,14 @@
  * @module Alerts (listAlerts, root admins): what the cloud raised about itself (hosts down, storage
  * full…). Archiving hides an alert, deleting removes it; both ask first.
  */
-import { Button, Group } from "@mantine/core";
 import { useState } from "react";
 import { call, type Row, rowsOf } from "../../api/client";
+import { formatDate } from "../../api/format";
 import { useCall, useRefresh } from "../../api/queries";
+import { ConfirmModal } from "../../components/ConfirmButton";
 import type { Column } from "../../components/DataTable";
 import { ListPage } from "../../components/ListPage";
-import { ConfirmModal, formatDate } from "../storage/dialogs";
+import { RowActions, RowButton } from "../../components/RowActions";
 
 type Pending = { action: "archive" | "delete"; alert: Row };
 
@@ -26,19 +27,12 @@ export function Alerts(_props: { params: Record<string, string | undefined> }) {
 		{
 			label: "Actions",
 			value: (alert) => (
-				<Group gap={4} wrap="nowrap">
-					<Button size="compact-sm" variant="subtle" onClick={() => setPending({ action: "archive", alert })}>
-						Archive
-					</Button>
-					<Button
-						size="compact-sm"
-						variant="subtle"
-						color="red"
-						onClick={() => setPending({ action: "delete", alert })}
-					>
+				<RowActions>
+					<RowButton onClick={() => setPending({ action: "archive", alert })}>Archive</RowButton>
+					<RowButton color="red" onClick={() => setPending({ action: "delete", alert })}>
 						Delete
-					</Button>
-				</Group>
+					</RowButton>
+				</RowActions>
 			),
 		},
 	];
@@ -63,7 +57,7 @@ export function Alerts(_props: { params: Record<string, string | undefined> }) {
 					title={pending.action === "archive" ? "Archive alert" : "Delete alert"}
 					message={`${pending.action === "archive" ? "Archive" : "Delete"} the alert “${pending.alert.description ?? pending.alert.name}”?${pending.action === "delete" ? " This cannot be undone." : ""}`}
 					confirmLabel={pending.action === "archive" ? "Archive" : "Delete"}
-					action={async () => {
+					onConfirm={async () => {
 						await call(pending.action === "archive" ? "archiveAlerts" : "deleteAlerts", { ids: pending.alert.id });
 						await refresh();
 					}}

@@ -5,11 +5,12 @@
 import { Button, Code, Drawer, Group, Select, Stack, Table } from "@mantine/core";
 import { useState } from "react";
 import { call, type Row, rowsOf } from "../../api/client";
+import { formatDate } from "../../api/format";
 import { useCall, useRefresh } from "../../api/queries";
+import { ConfirmModal } from "../../components/ConfirmButton";
 import type { Column } from "../../components/DataTable";
 import { ListPage } from "../../components/ListPage";
 import { StateBadge } from "../../components/StateBadge";
-import { ConfirmModal, formatDate } from "../storage/dialogs";
 import { LevelBadge } from "./LevelBadge";
 
 const LEVELS = ["INFO", "WARN", "ERROR"].map((level) => ({ value: level, label: level }));
@@ -71,7 +72,7 @@ function EventDrawer({ event, onClose }: { event: Row; onClose(): void }) {
 					title="Delete event"
 					message={`Delete event ${event.type} of ${formatDate(event.created)}? It leaves the audit trail for good.`}
 					confirmLabel="Delete"
-					action={async () => {
+					onConfirm={async () => {
 						await call("deleteEvents", { ids: event.id });
 						await refresh();
 						onClose();

@@ -4,32 +4,24 @@
  */
 import { Alert, Anchor, Button, CopyButton, Group, Modal, Select, Stack, Text, TextInput } from "@mantine/core";
 import { useState } from "react";
-import { call, type Row } from "../../api/client";
+import { call, innerObject, type Row } from "../../api/client";
 import { errorText } from "../../api/errors";
 import { useApiForm } from "../../api/form";
 import { useJobs } from "../../api/jobs";
-import { useRefresh } from "../../api/queries";
-import { FormModal, innerObject } from "../storage/dialogs";
+import { useZoneOptions } from "../../api/options";
+import { FormModal } from "../../components/FormModal";
 import type { ImageKind } from "./kinds";
-import { useZoneOptions } from "./RegisterImage";
 
 export function EditImage({ kind, image, onClose }: { kind: ImageKind; image: Row; onClose(): void }) {
-	const refresh = useRefresh();
 	const form = useApiForm({ name: String(image.name ?? ""), displaytext: String(image.displaytext ?? "") });
 	return (
 		<FormModal
 			title={`Edit ${kind.word} ${image.name}`}
 			submitLabel="Save"
-			submitting={form.submitting}
-			formError={form.formError}
+			form={form}
 			onClose={onClose}
-			onSubmit={() =>
-				form.submit(async (v) => {
-					await call(kind.update, { id: image.id, name: v.name, displaytext: v.displaytext });
-					await refresh();
-					onClose();
-				})
-			}
+			size="md"
+			action={(v) => call(kind.update, { id: image.id, name: v.name, displaytext: v.displaytext })}
 		>
 			<TextInput label="Name" required {...form.input("name")} />
 			<TextInput label="Description" {...form.input("displaytext")} />
@@ -112,18 +104,11 @@ export function CopyImage({ kind, image, onClose }: { kind: ImageKind; image: Ro
 		<FormModal
 			title={`Copy ${kind.word} ${image.name}`}
 			submitLabel="Copy"
-			submitting={form.submitting}
-			formError={form.formError}
+			form={form}
 			onClose={onClose}
-			onSubmit={() =>
-				form.submit(async (v) => {
-					await run(
-						kind.copy,
-						{ id: image.id, sourcezoneid: image.zoneid, destzoneid: v.destzoneid },
-						`Copy ${image.name}`,
-					);
-					onClose();
-				})
+			size="md"
+			action={(v) =>
+				run(kind.copy, { id: image.id, sourcezoneid: image.zoneid, destzoneid: v.destzoneid }, `Copy ${image.name}`)
 			}
 		>
 			<Text size="sm">From zone {image.zonename ?? "—"}</Text>

@@ -6,13 +6,15 @@
 import { Badge, Button, Group, Progress, Select, Stack, Text } from "@mantine/core";
 import { useState } from "react";
 import type { Row } from "../../api/client";
+import { formatBytes } from "../../api/format";
 import { useJobs } from "../../api/jobs";
 import { useList } from "../../api/queries";
 import { useSession } from "../../api/session";
+import { ConfirmModal } from "../../components/ConfirmButton";
 import type { Column } from "../../components/DataTable";
 import { ListPage } from "../../components/ListPage";
+import { RowActions, RowButton } from "../../components/RowActions";
 import { StateBadge } from "../../components/StateBadge";
-import { ConfirmModal, formatBytes } from "../storage/dialogs";
 import { CopyImage, EditImage, ExtractImage } from "./ImageDialogs";
 import { downloadPercent, type ImageKind } from "./kinds";
 import { RegisterImage } from "./RegisterImage";
@@ -86,30 +88,18 @@ export function ImageList({ kind }: { kind: ImageKind }) {
 		{
 			label: "Actions",
 			value: (image) => (
-				<Group gap={4} wrap="nowrap">
-					<Button size="compact-sm" variant="subtle" onClick={() => setDialog({ kind: "edit", image })}>
-						Edit
-					</Button>
-					<Button
-						size="compact-sm"
-						variant="subtle"
-						disabled={!image.isready}
-						onClick={() => setDialog({ kind: "extract", image })}
-					>
+				<RowActions>
+					<RowButton onClick={() => setDialog({ kind: "edit", image })}>Edit</RowButton>
+					<RowButton disabled={!image.isready} onClick={() => setDialog({ kind: "extract", image })}>
 						Download
-					</Button>
-					<Button
-						size="compact-sm"
-						variant="subtle"
-						disabled={!image.isready}
-						onClick={() => setDialog({ kind: "copy", image })}
-					>
+					</RowButton>
+					<RowButton disabled={!image.isready} onClick={() => setDialog({ kind: "copy", image })}>
 						Copy
-					</Button>
-					<Button size="compact-sm" variant="subtle" color="red" onClick={() => setDialog({ kind: "delete", image })}>
+					</RowButton>
+					<RowButton color="red" onClick={() => setDialog({ kind: "delete", image })}>
 						Delete
-					</Button>
-				</Group>
+					</RowButton>
+				</RowActions>
 			),
 		},
 	];
@@ -148,7 +138,7 @@ export function ImageList({ kind }: { kind: ImageKind }) {
 					title={`Delete ${kind.word} ${dialog.image.name}`}
 					message={`Delete ${dialog.image.name} from zone ${dialog.image.zonename ?? "—"}? Instances already deployed from it keep running.`}
 					confirmLabel="Delete"
-					action={() =>
+					onConfirm={() =>
 						run(kind.remove, { id: dialog.image.id, zoneid: dialog.image.zoneid }, `Delete ${dialog.image.name}`)
 					}
 					onClose={close}

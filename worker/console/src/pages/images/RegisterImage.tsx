@@ -4,30 +4,15 @@
  * ready; the list then polls its download progress.
  */
 import { Checkbox, Group, Select, TextInput } from "@mantine/core";
-import { call, rowsOf } from "../../api/client";
+import { call } from "../../api/client";
 import { useApiForm } from "../../api/form";
-import { useCall, useRefresh } from "../../api/queries";
+import { useOsTypeOptions, useZoneOptions } from "../../api/options";
 import { useSession } from "../../api/session";
-import { FormModal } from "../storage/dialogs";
+import { FormModal } from "../../components/FormModal";
 import type { ImageKind } from "./kinds";
-
-/** Zone and OS type options, shared by the register and copy dialogs. */
-export function useZoneOptions() {
-	const zones = useCall("listZones", {});
-	return rowsOf(zones.data ?? {}, "zone").map((zone) => ({ value: String(zone.id), label: String(zone.name) }));
-}
-
-function useOsTypeOptions() {
-	const types = useCall("listOsTypes", {});
-	return rowsOf(types.data ?? {}, "ostype").map((type) => ({
-		value: String(type.id),
-		label: String(type.description),
-	}));
-}
 
 export function RegisterImage({ kind, onClose }: { kind: ImageKind; onClose(): void }) {
 	const { isRootAdmin } = useSession();
-	const refresh = useRefresh();
 	const zones = useZoneOptions();
 	const osTypes = useOsTypeOptions();
 	const form = useApiForm({
@@ -54,35 +39,24 @@ export function RegisterImage({ kind, onClose }: { kind: ImageKind; onClose(): v
 		/>
 	);
 
-	const register = () =>
-		form.submit(async (v) => {
-			const common = {
-				name: v.name,
-				displaytext: v.displaytext || v.name,
-				url: v.url,
-				zoneid: v.zoneid,
-				ostypeid: v.ostypeid,
-				checksum: v.checksum,
-				ispublic: v.ispublic,
-				isfeatured: isRootAdmin ? v.isfeatured : undefined,
-				isextractable: v.isextractable,
-			};
-			const extra = kind.hasFormat ? { format: v.format, hypervisor: v.hypervisor } : { bootable: v.bootable };
-			await call(kind.register, { ...common, ...extra });
-			await refresh();
-			onClose();
-		});
+	const register = (v: typeof values) => {
+		const common = {
+			name: v.name,
+			displaytext: v.displaytext || v.name,
+			url: v.url,
+			zoneid: v.zoneid,
+			ostypeid: v.ostypeid,
+			checksum: v.checksum,
+			ispublic: v.ispublic,
+			isfeatured: isRootAdmin ? v.isfeatured : undefined,
+			isextractable: v.isextractable,
+		};
+		const extra = kind.hasFormat ? { format: v.format, hypervisor: v.hypervisor } : { bootable: v.bootable };
+		return call(kind.register, { ...common, ...extra });
+	};
 
 	return (
-		<FormModal
-			title={`Register ${kind.word}`}
-			submitLabel="Register"
-			submitting={form.submitting}
-			formError={form.formError}
-			onSubmit={register}
-			onClose={onClose}
-			size="lg"
-		>
+		<FormModal title={`Register ${kind.word}`} submitLabel="Register" form={form} action={register} onClose={onClose}>
 			<TextInput label="Name" required {...form.input("name")} />
 			<TextInput label="Description" {...form.input("displaytext")} />
 			<TextInput label="URL" required placeholder="https://example.com/image.qcow2" {...form.input("url")} />

@@ -3,28 +3,29 @@
 import { Select, SimpleGrid, TextInput } from "@mantine/core";
 import { call } from "../../api/client";
 import { useApiForm } from "../../api/form";
+import { useOptions, useZoneOptions } from "../../api/options";
+import { FormModal } from "../../components/FormModal";
 import { ListPage } from "../../components/ListPage";
+import { RowActions } from "../../components/RowActions";
 import { StateBadge } from "../../components/StateBadge";
 import {
-	ActionButton,
 	ALLOCATION_FILTER,
 	AllocationButton,
+	CommandButton,
 	cascade,
 	DeleteButton,
-	FormModal,
 	ModalButton,
-	RowActions,
-	useOptions,
+	useZoneFilter,
 } from "./shared";
 
 export function Clusters(_props: { params: Record<string, string | undefined> }) {
-	const zones = useOptions("listZones", "zone");
+	const zoneFilter = useZoneFilter();
 	return (
 		<ListPage
 			title="Clusters"
 			command="listClusters"
 			listKey="cluster"
-			filters={[{ param: "zoneid", label: "Zone", options: zones }, ALLOCATION_FILTER]}
+			filters={[zoneFilter, ALLOCATION_FILTER]}
 			actions={<ModalButton label="Add cluster">{(close) => <AddCluster onClose={close} />}</ModalButton>}
 			columns={[
 				{ label: "Name", value: "name" },
@@ -39,9 +40,9 @@ export function Clusters(_props: { params: Record<string, string | undefined> })
 					value: (row) => {
 						const managed = row.managedstate === "Managed";
 						return (
-							<RowActions>
+							<RowActions wrap="wrap">
 								<AllocationButton command="updateCluster" row={row} />
-								<ActionButton
+								<CommandButton
 									subject={String(row.name)}
 									label={managed ? "Unmanage" : "Manage"}
 									command="updateCluster"
@@ -61,15 +62,16 @@ export function Clusters(_props: { params: Record<string, string | undefined> })
 /** addCluster for KVM, the one hypervisor flarestack runs; CloudManaged is its only cluster type. */
 function AddCluster({ onClose }: { onClose(): void }) {
 	const form = useApiForm({ zoneid: "", podid: "", clustername: "", arch: "x86_64" });
-	const zones = useOptions("listZones", "zone");
-	const pods = useOptions("listPods", "pod", { zoneid: form.values.zoneid }, form.values.zoneid !== "");
+	const zones = useZoneOptions();
+	const pods = useOptions("listPods", "pod", { zoneid: form.values.zoneid }, { enabled: form.values.zoneid !== "" });
 	return (
 		<FormModal
 			title="Add cluster"
 			form={form}
 			submitLabel="Add cluster"
 			onClose={onClose}
-			onSubmit={(values) => call("addCluster", { ...values, hypervisor: "KVM", clustertype: "CloudManaged" })}
+			noValidate
+			action={(values) => call("addCluster", { ...values, hypervisor: "KVM", clustertype: "CloudManaged" })}
 		>
 			<SimpleGrid cols={{ base: 1, sm: 2 }}>
 				<Select label="Zone" required data={zones} {...cascade(form, "zoneid", "podid")} />

@@ -7,11 +7,21 @@ import { Checkbox, PasswordInput, Select, SimpleGrid, TextInput } from "@mantine
 import { useState } from "react";
 import { call, type Row } from "../../api/client";
 import { useApiForm } from "../../api/form";
+import { useOptions, useZoneOptions } from "../../api/options";
+import { FormModal } from "../../components/FormModal";
 import { ListPage } from "../../components/ListPage";
+import { RowActions } from "../../components/RowActions";
 import { StateBadge } from "../../components/StateBadge";
-import { ActionButton, cascade, DeleteButton, FormModal, ModalButton, RowActions, useOptions } from "./shared";
+import {
+	CommandButton,
+	cascade,
+	DeleteButton,
+	EnableButton,
+	MAINTENANCE,
+	MaintenanceButton,
+	ModalButton,
+} from "./shared";
 
-const MAINTENANCE = ["PrepareForMaintenance", "Maintenance", "ErrorInMaintenance"];
 const choices = (values: string[]) => values.map((value) => ({ value, label: value }));
 
 export function Hosts(_props: { params: Record<string, string | undefined> }) {
@@ -55,39 +65,23 @@ export function Hosts(_props: { params: Record<string, string | undefined> }) {
 }
 
 function HostActions({ row }: { row: Row }) {
-	const inMaintenance = MAINTENANCE.includes(String(row.resourcestate));
-	const enabled = row.resourcestate === "Enabled";
 	return (
-		<RowActions>
-			{!inMaintenance && (
-				<ActionButton
-					subject={String(row.name)}
-					label={enabled ? "Disable" : "Enable"}
+		<RowActions wrap="wrap">
+			{!MAINTENANCE.includes(String(row.resourcestate)) && (
+				<EnableButton
+					row={row}
+					enabled={row.resourcestate === "Enabled"}
 					command="updateHost"
-					params={{ id: row.id, allocationstate: enabled ? "Disable" : "Enable" }}
-					color={enabled ? "gray" : "green"}
+					params={(enable) => ({ allocationstate: enable ? "Enable" : "Disable" })}
 				/>
 			)}
-			{inMaintenance ? (
-				<ActionButton
-					subject={String(row.name)}
-					label="Cancel maintenance"
-					command="cancelHostMaintenance"
-					params={{ id: row.id }}
-					async
-					color="orange"
-				/>
-			) : (
-				<ActionButton
-					subject={String(row.name)}
-					label="Enable maintenance"
-					command="prepareHostForMaintenance"
-					params={{ id: row.id }}
-					async
-					color="orange"
-				/>
-			)}
-			<ActionButton
+			<MaintenanceButton
+				row={row}
+				state={row.resourcestate}
+				enter="prepareHostForMaintenance"
+				cancel="cancelHostMaintenance"
+			/>
+			<CommandButton
 				subject={String(row.name)}
 				label="Reconnect"
 				command="reconnectHost"
@@ -117,16 +111,22 @@ function DeleteHost({ row }: { row: Row }) {
 /** addHost: the zone's relay agent reaches the host's libvirtd (sim://… on the simulator). */
 function AddHost({ onClose }: { onClose(): void }) {
 	const form = useApiForm({ zoneid: "", podid: "", clusterid: "", url: "", username: "root", password: "" });
-	const zones = useOptions("listZones", "zone");
-	const pods = useOptions("listPods", "pod", { zoneid: form.values.zoneid }, form.values.zoneid !== "");
-	const clusters = useOptions("listClusters", "cluster", { podid: form.values.podid }, form.values.podid !== "");
+	const zones = useZoneOptions();
+	const pods = useOptions("listPods", "pod", { zoneid: form.values.zoneid }, { enabled: form.values.zoneid !== "" });
+	const clusters = useOptions(
+		"listClusters",
+		"cluster",
+		{ podid: form.values.podid },
+		{ enabled: form.values.podid !== "" },
+	);
 	return (
 		<FormModal
 			title="Add host"
 			form={form}
 			submitLabel="Add host"
 			onClose={onClose}
-			onSubmit={(values) => call("addHost", { ...values, hypervisor: "KVM" })}
+			noValidate
+			action={(values) => call("addHost", { ...values, hypervisor: "KVM" })}
 		>
 			<SimpleGrid cols={{ base: 1, sm: 2 }}>
 				<Select label="Zone" required data={zones} {...cascade(form, "zoneid", "podid", "clusterid")} />

@@ -3,17 +3,12 @@
 import { Select, SimpleGrid, TextInput } from "@mantine/core";
 import { call, type Row } from "../../api/client";
 import { useApiForm } from "../../api/form";
+import { useZoneOptions } from "../../api/options";
+import { FormModal } from "../../components/FormModal";
 import { ListPage } from "../../components/ListPage";
+import { RowActions } from "../../components/RowActions";
 import { StateBadge } from "../../components/StateBadge";
-import {
-	ALLOCATION_FILTER,
-	AllocationButton,
-	DeleteButton,
-	FormModal,
-	ModalButton,
-	RowActions,
-	useOptions,
-} from "./shared";
+import { ALLOCATION_FILTER, AllocationButton, DeleteButton, ModalButton, useZoneFilter } from "./shared";
 
 /** A pod's ranges as "start – end", one a line (a pod may have several). */
 function ranges(row: Row): string {
@@ -22,13 +17,13 @@ function ranges(row: Row): string {
 }
 
 export function Pods(_props: { params: Record<string, string | undefined> }) {
-	const zones = useOptions("listZones", "zone");
+	const zoneFilter = useZoneFilter();
 	return (
 		<ListPage
 			title="Pods"
 			command="listPods"
 			listKey="pod"
-			filters={[{ param: "zoneid", label: "Zone", options: zones }, ALLOCATION_FILTER]}
+			filters={[zoneFilter, ALLOCATION_FILTER]}
 			actions={<ModalButton label="Add pod">{(close) => <AddPod onClose={close} />}</ModalButton>}
 			columns={[
 				{ label: "Name", value: "name" },
@@ -40,7 +35,7 @@ export function Pods(_props: { params: Record<string, string | undefined> }) {
 				{
 					label: "Actions",
 					value: (row) => (
-						<RowActions>
+						<RowActions wrap="wrap">
 							<AllocationButton command="updatePod" row={row} />
 							<DeleteButton command="deletePod" row={row} what="pod" />
 						</RowActions>
@@ -52,7 +47,7 @@ export function Pods(_props: { params: Record<string, string | undefined> }) {
 }
 
 function AddPod({ onClose }: { onClose(): void }) {
-	const zones = useOptions("listZones", "zone");
+	const zones = useZoneOptions();
 	const form = useApiForm({ zoneid: "", name: "", gateway: "", netmask: "", startip: "", endip: "" });
 	return (
 		<FormModal
@@ -60,7 +55,8 @@ function AddPod({ onClose }: { onClose(): void }) {
 			form={form}
 			submitLabel="Add pod"
 			onClose={onClose}
-			onSubmit={(v) => call("createPod", v)}
+			noValidate
+			action={(v) => call("createPod", v)}
 		>
 			<SimpleGrid cols={{ base: 1, sm: 2 }}>
 				<Select label="Zone" required data={zones} {...form.input("zoneid")} />

@@ -6,31 +6,23 @@
 import { Select, SimpleGrid, TextInput } from "@mantine/core";
 import { call, type Row } from "../../api/client";
 import { useApiForm } from "../../api/form";
+import { CAPACITY, formatBytes, usage } from "../../api/format";
+import { useOptions, useZoneOptions } from "../../api/options";
+import { FormModal } from "../../components/FormModal";
 import { ListPage } from "../../components/ListPage";
+import { RowActions } from "../../components/RowActions";
 import { StateBadge } from "../../components/StateBadge";
-import {
-	ActionButton,
-	cascade,
-	DeleteButton,
-	FormModal,
-	formatBytes,
-	ModalButton,
-	RowActions,
-	usage,
-	useOptions,
-} from "./shared";
-
-const MAINTENANCE = ["PrepareForMaintenance", "Maintenance", "ErrorInMaintenance"];
+import { cascade, DeleteButton, EnableButton, MaintenanceButton, ModalButton, useZoneFilter } from "./shared";
 
 export function PrimaryStorage(_props: { params: Record<string, string | undefined> }) {
-	const zones = useOptions("listZones", "zone");
+	const zoneFilter = useZoneFilter();
 	return (
 		<ListPage
 			title="Primary storage"
 			command="listStoragePools"
 			listKey="storagepool"
 			filters={[
-				{ param: "zoneid", label: "Zone", options: zones },
+				zoneFilter,
 				{
 					param: "scope",
 					label: "Scope",
@@ -50,7 +42,7 @@ export function PrimaryStorage(_props: { params: Record<string, string | undefin
 				{ label: "Cluster", value: "clustername" },
 				{ label: "Zone", value: "zonename" },
 				{ label: "Allocated / total", value: (row) => usage(row.disksizeallocated, row.disksizetotal) },
-				{ label: "Used", value: (row) => formatBytes(row.disksizeused) },
+				{ label: "Used", value: (row) => formatBytes(row.disksizeused, CAPACITY) },
 				{ label: "Actions", value: (row) => <PoolActions row={row} /> },
 			]}
 		/>
@@ -59,37 +51,17 @@ export function PrimaryStorage(_props: { params: Record<string, string | undefin
 
 function PoolActions({ row }: { row: Row }) {
 	const state = String(row.state);
-	const inMaintenance = MAINTENANCE.includes(state);
 	return (
-		<RowActions>
+		<RowActions wrap="wrap">
 			{(state === "Up" || state === "Disabled") && (
-				<ActionButton
-					subject={String(row.name)}
-					label={state === "Up" ? "Disable" : "Enable"}
+				<EnableButton
+					row={row}
+					enabled={state === "Up"}
 					command="updateStoragePool"
-					params={{ id: row.id, enabled: state !== "Up" }}
-					color={state === "Up" ? "gray" : "green"}
+					params={(enable) => ({ enabled: enable })}
 				/>
 			)}
-			{inMaintenance ? (
-				<ActionButton
-					subject={String(row.name)}
-					label="Cancel maintenance"
-					command="cancelStorageMaintenance"
-					params={{ id: row.id }}
-					async
-					color="orange"
-				/>
-			) : (
-				<ActionButton
-					subject={String(row.name)}
-					label="Enable maintenance"
-					command="enableStorageMaintenance"
-					params={{ id: row.id }}
-					async
-					color="orange"
-				/>
-			)}
+			<MaintenanceButton row={row} state={state} enter="enableStorageMaintenance" cancel="cancelStorageMaintenance" />
 			<DeleteButton command="deleteStoragePool" row={row} what="primary storage" />
 		</RowActions>
 	);
@@ -99,13 +71,18 @@ function PoolActions({ row }: { row: Row }) {
 function AddPool({ onClose }: { onClose(): void }) {
 	const form = useApiForm({ scope: "cluster", zoneid: "", podid: "", clusterid: "", name: "", url: "", tags: "" });
 	const cluster = form.values.scope === "cluster";
-	const zones = useOptions("listZones", "zone");
-	const pods = useOptions("listPods", "pod", { zoneid: form.values.zoneid }, cluster && form.values.zoneid !== "");
+	const zones = useZoneOptions();
+	const pods = useOptions(
+		"listPods",
+		"pod",
+		{ zoneid: form.values.zoneid },
+		{ enabled: cluster && form.values.zoneid !== "" },
+	);
 	const clusters = useOptions(
 		"listClusters",
 		"cluster",
 		{ podid: form.values.podid },
-		cluster && form.values.podid !== "",
+		{ enabled: cluster && form.values.podid !== "" },
 	);
 	return (
 		<FormModal
@@ -113,7 +90,8 @@ function AddPool({ onClose }: { onClose(): void }) {
 			form={form}
 			submitLabel="Add primary storage"
 			onClose={onClose}
-			onSubmit={(values) =>
+			noValidate
+			action={(values) =>
 				call("createStoragePool", {
 					...values,
 					podid: cluster ? values.podid : undefined,

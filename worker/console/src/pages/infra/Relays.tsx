@@ -8,13 +8,18 @@ import { Select, SimpleGrid, TextInput } from "@mantine/core";
 import { useState } from "react";
 import { call, type Row } from "../../api/client";
 import { useApiForm } from "../../api/form";
+import { formatDate } from "../../api/format";
+import { useZoneOptions } from "../../api/options";
+import { ConfirmButton } from "../../components/ConfirmButton";
+import { FormModal } from "../../components/FormModal";
 import { ListPage } from "../../components/ListPage";
+import { RowActions } from "../../components/RowActions";
 import { SecretOnce } from "../../components/SecretOnce";
 import { StateBadge } from "../../components/StateBadge";
-import { ConfirmButton, FormModal, formatDate, ModalButton, RowActions, useAction, useOptions } from "./shared";
+import { ModalButton, useAction, useZoneFilter } from "./shared";
 
 export function Relays(_props: { params: Record<string, string | undefined> }) {
-	const zones = useOptions("listZones", "zone");
+	const zoneFilter = useZoneFilter();
 	return (
 		<ListPage
 			title="Relays"
@@ -22,7 +27,7 @@ export function Relays(_props: { params: Record<string, string | undefined> }) {
 			listKey="relay"
 			refetchMs={5000}
 			filters={[
-				{ param: "zoneid", label: "Zone", options: zones },
+				zoneFilter,
 				{ param: "state", label: "State", options: ["Enabled", "Revoked"].map((v) => ({ value: v, label: v })) },
 			]}
 			actions={
@@ -46,9 +51,10 @@ export function Relays(_props: { params: Record<string, string | undefined> }) {
 function RevokeRelay({ row }: { row: Row }) {
 	const act = useAction();
 	return (
-		<RowActions>
+		<RowActions wrap="wrap">
 			<ConfirmButton
 				label="Revoke"
+				size="compact-sm"
 				title={`Revoke relay ${row.name}`}
 				message={`Revoke relay ${row.name}? Its credentials are refused from now on and the agent disconnects; hosts of zone ${row.zonename} are unreachable until another relay enrols.`}
 				onConfirm={() => act("deleteRelay", { id: row.id }, `Revoke relay ${row.name}`)}
@@ -63,7 +69,7 @@ function RevokeRelay({ row }: { row: Row }) {
  */
 function EnrolmentToken({ onClose }: { onClose(): void }) {
 	const form = useApiForm({ zoneid: "", validity: "60" });
-	const zones = useOptions("listZones", "zone");
+	const zones = useZoneOptions();
 	const [token, setToken] = useState<Row>();
 	if (token) {
 		return (
@@ -85,7 +91,9 @@ function EnrolmentToken({ onClose }: { onClose(): void }) {
 			form={form}
 			submitLabel="Create token"
 			onClose={onClose}
-			onSubmit={(values) => call("createRelayEnrollmentToken", values)}
+			noValidate
+			keepOpen
+			action={(values) => call("createRelayEnrollmentToken", values)}
 			onDone={(answer) => setToken((answer.relayenrollmenttoken ?? answer) as Row)}
 		>
 			<SimpleGrid cols={{ base: 1, sm: 2 }}>

@@ -2,17 +2,21 @@
 import { Select, SimpleGrid, TextInput } from "@mantine/core";
 import { call } from "../../api/client";
 import { useApiForm } from "../../api/form";
+import { usage } from "../../api/format";
+import { useZoneOptions } from "../../api/options";
+import { FormModal } from "../../components/FormModal";
 import { ListPage } from "../../components/ListPage";
-import { DeleteButton, FormModal, ModalButton, RowActions, usage, useOptions } from "./shared";
+import { RowActions } from "../../components/RowActions";
+import { DeleteButton, ModalButton, useZoneFilter } from "./shared";
 
 export function SecondaryStorage(_props: { params: Record<string, string | undefined> }) {
-	const zones = useOptions("listZones", "zone");
+	const zoneFilter = useZoneFilter();
 	return (
 		<ListPage
 			title="Secondary storage"
 			command="listImageStores"
 			listKey="imagestore"
-			filters={[{ param: "zoneid", label: "Zone", options: zones }]}
+			filters={[zoneFilter]}
 			actions={<ModalButton label="Add secondary storage">{(close) => <AddImageStore onClose={close} />}</ModalButton>}
 			columns={[
 				{ label: "Name", value: "name" },
@@ -23,7 +27,7 @@ export function SecondaryStorage(_props: { params: Record<string, string | undef
 				{
 					label: "Actions",
 					value: (row) => (
-						<RowActions>
+						<RowActions wrap="wrap">
 							<DeleteButton command="deleteImageStore" row={row} what="secondary storage" />
 						</RowActions>
 					),
@@ -36,14 +40,15 @@ export function SecondaryStorage(_props: { params: Record<string, string | undef
 /** addImageStore with provider NFS, the only one flarestack offers. */
 function AddImageStore({ onClose }: { onClose(): void }) {
 	const form = useApiForm({ zoneid: "", name: "", url: "" });
-	const zones = useOptions("listZones", "zone");
+	const zones = useZoneOptions();
 	return (
 		<FormModal
 			title="Add secondary storage"
 			form={form}
 			submitLabel="Add secondary storage"
 			onClose={onClose}
-			onSubmit={(values) => call("addImageStore", { ...values, provider: "NFS" })}
+			noValidate
+			action={(values) => call("addImageStore", { ...values, provider: "NFS" })}
 		>
 			<SimpleGrid cols={{ base: 1, sm: 2 }}>
 				<Select label="Zone" required data={zones} {...form.input("zoneid")} />

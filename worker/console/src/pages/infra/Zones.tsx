@@ -3,9 +3,11 @@
 import { Select, SimpleGrid, TextInput } from "@mantine/core";
 import { call } from "../../api/client";
 import { useApiForm } from "../../api/form";
+import { FormModal } from "../../components/FormModal";
 import { ListPage } from "../../components/ListPage";
+import { RowActions } from "../../components/RowActions";
 import { StateBadge } from "../../components/StateBadge";
-import { ALLOCATION_FILTER, AllocationButton, DeleteButton, FormModal, ModalButton, RowActions } from "./shared";
+import { ALLOCATION_FILTER, AllocationButton, DeleteButton, ModalButton } from "./shared";
 
 export function Zones(_props: { params: Record<string, string | undefined> }) {
 	return (
@@ -24,7 +26,7 @@ export function Zones(_props: { params: Record<string, string | undefined> }) {
 				{
 					label: "Actions",
 					value: (row) => (
-						<RowActions>
+						<RowActions wrap="wrap">
 							<AllocationButton command="updateZone" row={row} />
 							<DeleteButton command="deleteZone" row={row} what="zone" />
 						</RowActions>
@@ -54,7 +56,8 @@ function AddZone({ onClose }: { onClose(): void }) {
 			form={form}
 			submitLabel="Add zone"
 			onClose={onClose}
-			onSubmit={(values) =>
+			noValidate
+			action={(values) =>
 				call("createZone", { ...values, guestcidraddress: advanced ? values.guestcidraddress : undefined })
 			}
 		>

@@ -4,12 +4,13 @@
  * cascading zone → pod → cluster choice of the add forms. Forms mount only while their Modal is
  * open, so what was typed (a host password) is gone when it closes.
  */
-import { Button, type ButtonProps, Group } from "@mantine/core";
+import { Button, type ButtonProps } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { type ReactNode, useState } from "react";
 import { ApiError, call, type Params, type Row } from "../../api/client";
 import type { ApiForm } from "../../api/form";
 import { useJobs } from "../../api/jobs";
+import { useZoneOptions } from "../../api/options";
 import { useRefresh } from "../../api/queries";
 import { ActionButton } from "../../components/ActionButton";
 import { ConfirmButton } from "../../components/ConfirmButton";
@@ -70,9 +71,7 @@ export function CommandButton({
 			if (!isAsync || (error instanceof ApiError && error.code === 0)) throw error;
 		}
 	};
-	return (
-		<ActionButton label={label} failure={`${title} failed`} action={action} size="compact-sm" {...props} />
-	);
+	return <ActionButton label={label} failure={`${title} failed`} action={action} size="compact-sm" {...props} />;
 }
 
 /** Enable/Disable of a row; `params(enable)` are the command's parameters for the way it goes. */
@@ -168,15 +167,6 @@ export function DeleteButton({
 	);
 }
 
-/** A row's actions, wrapping on narrow screens. */
-export function RowActions({ children }: { children: ReactNode }) {
-	return (
-		<Group gap={4} wrap="wrap">
-			{children}
-		</Group>
-	);
-}
-
 /**
  * Input props for a parent choice (zone, pod) whose change clears the choices under it: a pod of
  * the old zone must not be sent with the new zone.
@@ -201,3 +191,8 @@ export const ALLOCATION_FILTER = {
 	label: "Allocation state",
 	options: ["Enabled", "Disabled"].map((value) => ({ value, label: value })),
 };
+
+/** The Zone filter of a list (zoneid), with the caller's zones as choices. */
+export function useZoneFilter() {
+	return { param: "zoneid", label: "Zone", options: useZoneOptions() };
+}

@@ -209,6 +209,32 @@ async function waitForRelay(zoneid: string, signal: AbortSignal): Promise<string
 
 const pick = (values: Values, names: string[]): Params => Object.fromEntries(names.map((name) => [name, values[name]]));
 
+/**
+ * A task that makes one create call with the step's `fields` and the `fixed` parameters (mostly
+ * the ids earlier tasks created); it keeps the id of the object the answer has under `answer` (a
+ * list's first row for the commands that answer a list).
+ */
+function create(
+	key: StepKey,
+	label: Task["label"],
+	command: string,
+	answer: string,
+	fields: string[],
+	fixed: (created: Created) => Params,
+): Task {
+	return {
+		key,
+		step: key,
+		label,
+		async run(values, created) {
+			const result = (await call(command, { ...fixed(created), ...pick(values, fields) }))[answer];
+			return idOf(Array.isArray(result) ? result[0] : result);
+		},
+	};
+}
+
+const RANGE = ["gateway", "netmask", "startip", "endip"];
+
 export const TASKS: Task[] = [
 	{
 		key: "password",
@@ -224,111 +250,89 @@ export const TASKS: Task[] = [
 			return "done";
 		},
 	},
-	{
-		key: "zone",
-		step: "zone",
-		label: (v) => `Create zone ${v.name}`,
-		run: async (v) =>
-			idOf(
-				(
-					await call("createZone", {
-						networktype: "Basic",
-						...pick(v, ["name", "dns1", "dns2", "internaldns1", "internaldns2"]),
-					})
-				).zone,
-			),
-	},
-	{
-		key: "pod",
-		step: "pod",
-		label: (v) => `Create pod ${v.name}`,
-		run: async (v, c) =>
-			idOf(
-				(await call("createPod", { zoneid: c.zone, ...pick(v, ["name", "gateway", "netmask", "startip", "endip"]) }))
-					.pod,
-			),
-	},
-	{
-		key: "guest",
-		step: "guest",
-		label: (v) => `Add guest IP range ${v.startip}–${v.endip}`,
-		run: async (v, c) =>
-			idOf(
-				(
-					await call("createVlanIpRange", {
-						zoneid: c.zone,
-						podid: c.pod,
-						forvirtualnetwork: false,
-						...pick(v, ["gateway", "netmask", "startip", "endip"]),
-					})
-				).vlan,
-			),
-	},
-	{
-		key: "cluster",
-		step: "cluster",
-		label: (v) => `Add cluster ${v.clustername}`,
-		run: async (v, c) =>
-			idOf(
-				rowsOf(
-					await call("addCluster", {
-						zoneid: c.zone,
-						podid: c.pod,
-						clustername: v.clustername,
-						hypervisor: "KVM",
-						clustertype: "CloudManaged",
-					}),
-					"cluster",
-				)[0],
-			),
-	},
+	create(
+		"zone",
+		(v) => `Create zone ${v.name}`,
+		"createZone",
+		"zone",
+		["name", "dns1", "dns2", "internaldns1", "internaldns2"],
+		() => ({ networktype: "Basic" }),
+	),
+	create(
+		"pod",
+		(v) => `Create pod ${v.name}`,
+		"createPod",
+		"pod",
+		["name", ...RANGE],
+		(c) => ({ zoneid: c.zone }),
+	),
+	create(
+		"guest",
+		(v) => `Add guest IP range ${v.startip}–${v.endip}`,
+		"createVlanIpRange",
+		"vlan",
+		RANGE,
+		(c) => ({
+			zoneid: c.zone,
+			podid: c.pod,
+			forvirtualnetwork: false,
+		}),
+	),
+	create(
+		"cluster",
+		(v) => `Add cluster ${v.clustername}`,
+		"addCluster",
+		"cluster",
+		["clustername"],
+		(c) => ({
+			zoneid: c.zone,
+			podid: c.pod,
+			hypervisor: "KVM",
+			clustertype: "CloudManaged",
+		}),
+	),
 	{
 		key: "relay",
 		label: () => "Wait for the zone's relay to connect",
 		run: (_v, c, context) => waitForRelay(c.zone ?? "", context.signal),
 	},
-	{
-		key: "host",
-		step: "host",
-		label: (v) => `Add host ${v.url}`,
-		run: async (v, c) =>
-			idOf(
-				rowsOf(
-					await call("addHost", {
-						zoneid: c.zone,
-						podid: c.pod,
-						clusterid: c.cluster,
-						hypervisor: "KVM",
-						...pick(v, ["url", "username", "password"]),
-					}),
-					"host",
-				)[0],
-			),
-	},
-	{
-		key: "primary",
-		step: "primary",
-		label: (v) => `Add primary storage ${v.name}`,
-		run: async (v, c) =>
-			idOf(
-				(
-					await call("createStoragePool", {
-						zoneid: c.zone,
-						podid: c.pod,
-						clusterid: c.cluster,
-						scope: "cluster",
-						...pick(v, ["name", "url"]),
-					})
-				).storagepool,
-			),
-	},
-	{
-		key: "secondary",
-		step: "secondary",
-		label: (v) => `Add secondary storage ${v.name}`,
-		run: async (v, c) =>
-			idOf((await call("addImageStore", { zoneid: c.zone, provider: "NFS", ...pick(v, ["name", "url"]) })).imagestore),
-	},
+	create(
+		"host",
+		(v) => `Add host ${v.url}`,
+		"addHost",
+		"host",
+		["url", "username", "password"],
+		(c) => ({
+			zoneid: c.zone,
+			podid: c.pod,
+			clusterid: c.cluster,
+			hypervisor: "KVM",
+		}),
+	),
+	create(
+		"primary",
+		(v) => `Add primary storage ${v.name}`,
+		"createStoragePool",
+		"storagepool",
+		["name", "url"],
+		(c) => ({
+			zoneid: c.zone,
+			podid: c.pod,
+			clusterid: c.cluster,
+			scope: "cluster",
+		}),
+	),
+	create(
+		"secondary",
+		(v) => `Add secondary storage ${v.name}`,
+		"addImageStore",
+		"imagestore",
+		["name", "url"],
+		(c) => ({
+			zoneid: c.zone,
+			provider: "NFS",
+		}),
+	),
 	{
 		key: "enable",
 		label: () => "Enable the zone",

@@ -3,36 +3,29 @@
  * a name and an OS type; the job copies the snapshot to secondary storage as a new template.
  */
 import { Checkbox, Select, TextInput } from "@mantine/core";
-import { type Row, rowsOf } from "../../api/client";
+import type { Row } from "../../api/client";
 import { useApiForm } from "../../api/form";
 import { useJobs } from "../../api/jobs";
-import { useCall } from "../../api/queries";
-import { FormModal } from "./dialogs";
+import { useOsTypeOptions } from "../../api/options";
+import { FormModal } from "../../components/FormModal";
 
 export function TemplateFromSnapshot({ snapshot, onClose }: { snapshot: Row; onClose(): void }) {
 	const { run } = useJobs();
-	const types = useCall("listOsTypes", {});
-	const osTypes = rowsOf(types.data ?? {}, "ostype").map((type) => ({
-		value: String(type.id),
-		label: String(type.description),
-	}));
+	const osTypes = useOsTypeOptions();
 	const form = useApiForm({ name: "", displaytext: "", ostypeid: "", ispublic: "false" });
 	return (
 		<FormModal
 			title={`Create template from ${snapshot.name}`}
 			submitLabel="Create template"
-			submitting={form.submitting}
-			formError={form.formError}
+			form={form}
 			onClose={onClose}
-			onSubmit={() =>
-				form.submit(async (v) => {
-					await run(
-						"createTemplate",
-						{ ...v, displaytext: v.displaytext || v.name, snapshotid: snapshot.id },
-						`Create template ${v.name}`,
-					);
-					onClose();
-				})
+			size="md"
+			action={(v) =>
+				run(
+					"createTemplate",
+					{ ...v, displaytext: v.displaytext || v.name, snapshotid: snapshot.id },
+					`Create template ${v.name}`,
+				)
 			}
 		>
 			<TextInput label="Name" required {...form.input("name")} />

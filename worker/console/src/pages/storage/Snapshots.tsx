@@ -3,14 +3,16 @@
  * template from one, revert the volume to it, delete) and VM snapshots (listVMSnapshot: revert,
  * delete). Every action is an async job.
  */
-import { Button, Group, Tabs } from "@mantine/core";
+import { Tabs } from "@mantine/core";
 import { useState } from "react";
 import type { Row } from "../../api/client";
+import { formatBytes, formatDate } from "../../api/format";
 import { useJobs } from "../../api/jobs";
+import { ConfirmModal } from "../../components/ConfirmButton";
 import type { Column } from "../../components/DataTable";
 import { ListPage } from "../../components/ListPage";
+import { RowActions, RowButton } from "../../components/RowActions";
 import { StateBadge } from "../../components/StateBadge";
-import { ConfirmModal, formatBytes, formatDate } from "./dialogs";
 import { TemplateFromSnapshot } from "./SnapshotDialogs";
 
 /** What a confirmed action does: its title, message, button and job. */
@@ -20,6 +22,15 @@ interface Pending {
 	confirmLabel: string;
 	command: string;
 	params: Record<string, string>;
+}
+
+/** A row button that asks first: its label is the confirm button's. */
+function AskButton({ pending, confirm, color }: { pending: Pending; confirm(pending: Pending): void; color?: string }) {
+	return (
+		<RowButton color={color} onClick={() => confirm(pending)}>
+			{pending.confirmLabel}
+		</RowButton>
+	);
 }
 
 function VolumeSnapshots({ confirm }: { confirm(pending: Pending): void }) {
@@ -34,49 +45,34 @@ function VolumeSnapshots({ confirm }: { confirm(pending: Pending): void }) {
 		{
 			label: "Actions",
 			value: (snapshot) => (
-				<Group gap={4} wrap="nowrap">
-					<Button
-						size="compact-sm"
-						variant="subtle"
-						disabled={snapshot.state !== "BackedUp"}
-						onClick={() => setTemplate(snapshot)}
-					>
+				<RowActions>
+					<RowButton disabled={snapshot.state !== "BackedUp"} onClick={() => setTemplate(snapshot)}>
 						Create template
-					</Button>
+					</RowButton>
 					{snapshot.revertable && (
-						<Button
-							size="compact-sm"
-							variant="subtle"
-							onClick={() =>
-								confirm({
-									title: `Revert to snapshot ${snapshot.name}`,
-									message: `Revert volume ${snapshot.volumename} to ${snapshot.name}? What was written since is lost; its instance must be stopped.`,
-									confirmLabel: "Revert",
-									command: "revertSnapshot",
-									params: { id: snapshot.id },
-								})
-							}
-						>
-							Revert
-						</Button>
-					)}
-					<Button
-						size="compact-sm"
-						variant="subtle"
-						color="red"
-						onClick={() =>
-							confirm({
-								title: `Delete snapshot ${snapshot.name}`,
-								message: `Delete snapshot ${snapshot.name} of ${snapshot.volumename}? This cannot be undone.`,
-								confirmLabel: "Delete",
-								command: "deleteSnapshot",
+						<AskButton
+							confirm={confirm}
+							pending={{
+								title: `Revert to snapshot ${snapshot.name}`,
+								message: `Revert volume ${snapshot.volumename} to ${snapshot.name}? What was written since is lost; its instance must be stopped.`,
+								confirmLabel: "Revert",
+								command: "revertSnapshot",
 								params: { id: snapshot.id },
-							})
-						}
-					>
-						Delete
-					</Button>
-				</Group>
+							}}
+						/>
+					)}
+					<AskButton
+						color="red"
+						confirm={confirm}
+						pending={{
+							title: `Delete snapshot ${snapshot.name}`,
+							message: `Delete snapshot ${snapshot.name} of ${snapshot.volumename}? This cannot be undone.`,
+							confirmLabel: "Delete",
+							command: "deleteSnapshot",
+							params: { id: snapshot.id },
+						}}
+					/>
+				</RowActions>
 			),
 		},
 	];
@@ -101,39 +97,29 @@ function VmSnapshots({ confirm }: { confirm(pending: Pending): void }) {
 			value: (snapshot) => {
 				const name = String(snapshot.displayname ?? snapshot.name);
 				return (
-					<Group gap={4} wrap="nowrap">
-						<Button
-							size="compact-sm"
-							variant="subtle"
-							onClick={() =>
-								confirm({
-									title: `Revert to VM snapshot ${name}`,
-									message: `Revert ${snapshot.virtualmachinename} to ${name}? Its disks go back to the snapshot.`,
-									confirmLabel: "Revert",
-									command: "revertToVMSnapshot",
-									params: { vmsnapshotid: snapshot.id },
-								})
-							}
-						>
-							Revert
-						</Button>
-						<Button
-							size="compact-sm"
-							variant="subtle"
+					<RowActions>
+						<AskButton
+							confirm={confirm}
+							pending={{
+								title: `Revert to VM snapshot ${name}`,
+								message: `Revert ${snapshot.virtualmachinename} to ${name}? Its disks go back to the snapshot.`,
+								confirmLabel: "Revert",
+								command: "revertToVMSnapshot",
+								params: { vmsnapshotid: snapshot.id },
+							}}
+						/>
+						<AskButton
 							color="red"
-							onClick={() =>
-								confirm({
-									title: `Delete VM snapshot ${name}`,
-									message: `Delete VM snapshot ${name} of ${snapshot.virtualmachinename}? This cannot be undone.`,
-									confirmLabel: "Delete",
-									command: "deleteVMSnapshot",
-									params: { vmsnapshotid: snapshot.id },
-								})
-							}
-						>
-							Delete
-						</Button>
-					</Group>
+							confirm={confirm}
+							pending={{
+								title: `Delete VM snapshot ${name}`,
+								message: `Delete VM snapshot ${name} of ${snapshot.virtualmachinename}? This cannot be undone.`,
+								confirmLabel: "Delete",
+								command: "deleteVMSnapshot",
+								params: { vmsnapshotid: snapshot.id },
+							}}
+						/>
+					</RowActions>
 				);
 			},
 		},
@@ -163,7 +149,7 @@ export function Snapshots(_props: { params: Record<string, string | undefined> }
 					title={pending.title}
 					message={pending.message}
 					confirmLabel={pending.confirmLabel}
-					action={() => run(pending.command, pending.params, pending.title)}
+					onConfirm={() => run(pending.command, pending.params, pending.title)}
 					onClose={() => setPending(null)}
 				/>
 			)}

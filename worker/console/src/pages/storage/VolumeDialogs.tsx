@@ -7,17 +7,9 @@ import { Select, TextInput } from "@mantine/core";
 import { type Row, rowsOf } from "../../api/client";
 import { useApiForm } from "../../api/form";
 import { useJobs } from "../../api/jobs";
+import { useOptions, useZoneOptions } from "../../api/options";
 import { useCall } from "../../api/queries";
-import { useZoneOptions } from "../images/RegisterImage";
-import { FormModal } from "./dialogs";
-
-function useOptions(command: string, key: string, params: Record<string, string | boolean> = {}) {
-	const answer = useCall(command, params);
-	return rowsOf(answer.data ?? {}, key).map((row) => ({
-		value: String(row.id),
-		label: String(row.displayname ?? row.name ?? row.id),
-	}));
-}
+import { FormModal } from "../../components/FormModal";
 
 /** Disk offerings as options, labelled with their size ("custom" when the user picks it). */
 function useDiskOfferings() {
@@ -41,15 +33,10 @@ export function CreateVolume({ onClose }: { onClose(): void }) {
 		<FormModal
 			title="Create volume"
 			submitLabel="Create"
-			submitting={form.submitting}
-			formError={form.formError}
+			form={form}
 			onClose={onClose}
-			onSubmit={() =>
-				form.submit(async (v) => {
-					await run("createVolume", { ...v, size: custom ? v.size : undefined }, `Create volume ${v.name}`);
-					onClose();
-				})
-			}
+			size="md"
+			action={(v) => run("createVolume", { ...v, size: custom ? v.size : undefined }, `Create volume ${v.name}`)}
 		>
 			<TextInput label="Name" required {...form.input("name")} />
 			<Select label="Zone" required data={zones} searchable {...form.input("zoneid")} />
@@ -68,21 +55,21 @@ export function CreateVolume({ onClose }: { onClose(): void }) {
 
 export function AttachVolume({ volume, onClose }: { volume: Row; onClose(): void }) {
 	const { run } = useJobs();
-	const vms = useOptions("listVirtualMachines", "virtualmachine", { listall: true, zoneid: volume.zoneid });
+	const vms = useOptions(
+		"listVirtualMachines",
+		"virtualmachine",
+		{ zoneid: volume.zoneid },
+		{ label: (vm) => String(vm.displayname ?? vm.name ?? vm.id) },
+	);
 	const form = useApiForm({ virtualmachineid: "" });
 	return (
 		<FormModal
 			title={`Attach volume ${volume.name}`}
 			submitLabel="Attach"
-			submitting={form.submitting}
-			formError={form.formError}
+			form={form}
 			onClose={onClose}
-			onSubmit={() =>
-				form.submit(async (v) => {
-					await run("attachVolume", { id: volume.id, ...v }, `Attach ${volume.name}`);
-					onClose();
-				})
-			}
+			size="md"
+			action={(v) => run("attachVolume", { id: volume.id, ...v }, `Attach ${volume.name}`)}
 		>
 			<Select label="Instance" required data={vms} searchable {...form.input("virtualmachineid")} />
 		</FormModal>
@@ -98,15 +85,10 @@ export function ResizeVolume({ volume, onClose }: { volume: Row; onClose(): void
 		<FormModal
 			title={`Resize volume ${volume.name}`}
 			submitLabel="Resize"
-			submitting={form.submitting}
-			formError={form.formError}
+			form={form}
 			onClose={onClose}
-			onSubmit={() =>
-				form.submit(async (v) => {
-					await run("resizeVolume", { id: volume.id, ...v }, `Resize ${volume.name}`);
-					onClose();
-				})
-			}
+			size="md"
+			action={(v) => run("resizeVolume", { id: volume.id, ...v }, `Resize ${volume.name}`)}
 		>
 			<TextInput
 				label="New size (GB)"
@@ -132,15 +114,10 @@ export function SnapshotVolume({ volume, onClose }: { volume: Row; onClose(): vo
 		<FormModal
 			title={`Take snapshot of ${volume.name}`}
 			submitLabel="Take snapshot"
-			submitting={form.submitting}
-			formError={form.formError}
+			form={form}
 			onClose={onClose}
-			onSubmit={() =>
-				form.submit(async (v) => {
-					await run("createSnapshot", { volumeid: volume.id, name: v.name }, `Snapshot ${volume.name}`);
-					onClose();
-				})
-			}
+			size="md"
+			action={(v) => run("createSnapshot", { volumeid: volume.id, name: v.name }, `Snapshot ${volume.name}`)}
 		>
 			<TextInput
 				label="Name"

@@ -2,16 +2,18 @@
  * @module Volumes (listVolumes): ROOT and data disks with their instance and storage pool; create,
  * attach, detach, resize, snapshot and delete. Async commands run through useJobs().run.
  */
-import { Anchor, Button, Group } from "@mantine/core";
+import { Anchor, Button } from "@mantine/core";
 import { useState } from "react";
 import { Link } from "wouter";
 import { call, type Row } from "../../api/client";
+import { formatBytes } from "../../api/format";
 import { useJobs } from "../../api/jobs";
 import { useRefresh } from "../../api/queries";
+import { ConfirmModal } from "../../components/ConfirmButton";
 import type { Column } from "../../components/DataTable";
 import { ListPage } from "../../components/ListPage";
+import { RowActions, RowButton } from "../../components/RowActions";
 import { StateBadge } from "../../components/StateBadge";
-import { ConfirmModal, formatBytes } from "./dialogs";
 import { AttachVolume, CreateVolume, ResizeVolume, SnapshotVolume } from "./VolumeDialogs";
 
 type Dialog = { kind: "create" } | { kind: "attach" | "detach" | "resize" | "snapshot" | "delete"; volume: Row };
@@ -50,37 +52,20 @@ export function Volumes(_props: { params: Record<string, string | undefined> }) 
 		{
 			label: "Actions",
 			value: (volume) => (
-				<Group gap={4} wrap="nowrap">
+				<RowActions>
 					{volume.virtualmachineid ? (
-						<Button
-							size="compact-sm"
-							variant="subtle"
-							disabled={volume.type === "ROOT"}
-							onClick={open("detach", volume)}
-						>
+						<RowButton disabled={volume.type === "ROOT"} onClick={open("detach", volume)}>
 							Detach
-						</Button>
+						</RowButton>
 					) : (
-						<Button size="compact-sm" variant="subtle" onClick={open("attach", volume)}>
-							Attach
-						</Button>
+						<RowButton onClick={open("attach", volume)}>Attach</RowButton>
 					)}
-					<Button size="compact-sm" variant="subtle" onClick={open("resize", volume)}>
-						Resize
-					</Button>
-					<Button size="compact-sm" variant="subtle" onClick={open("snapshot", volume)}>
-						Take snapshot
-					</Button>
-					<Button
-						size="compact-sm"
-						variant="subtle"
-						color="red"
-						disabled={Boolean(volume.virtualmachineid)}
-						onClick={open("delete", volume)}
-					>
+					<RowButton onClick={open("resize", volume)}>Resize</RowButton>
+					<RowButton onClick={open("snapshot", volume)}>Take snapshot</RowButton>
+					<RowButton color="red" disabled={Boolean(volume.virtualmachineid)} onClick={open("delete", volume)}>
 						Delete
-					</Button>
-				</Group>
+					</RowButton>
+				</RowActions>
 			),
 		},
 	];
@@ -104,7 +89,7 @@ export function Volumes(_props: { params: Record<string, string | undefined> }) 
 					title={`Detach volume ${dialog.volume.name}`}
 					message={`Detach ${dialog.volume.name} from ${dialog.volume.vmname}? The instance loses the disk at once.`}
 					confirmLabel="Detach"
-					action={() => run("detachVolume", { id: dialog.volume.id }, `Detach ${dialog.volume.name}`)}
+					onConfirm={() => run("detachVolume", { id: dialog.volume.id }, `Detach ${dialog.volume.name}`)}
 					onClose={close}
 				/>
 			)}
@@ -113,7 +98,7 @@ export function Volumes(_props: { params: Record<string, string | undefined> }) 
 					title={`Delete volume ${dialog.volume.name}`}
 					message={`Delete ${dialog.volume.name} and its data? This cannot be undone.`}
 					confirmLabel="Delete"
-					action={async () => {
+					onConfirm={async () => {
 						// deleteVolume is synchronous in CloudStack: no job to follow.
 						await call("deleteVolume", { id: dialog.volume.id });
 						await refresh();

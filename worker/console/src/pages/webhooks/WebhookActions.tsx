@@ -6,8 +6,8 @@ import { Group } from "@mantine/core";
 import { useState } from "react";
 import { call, type Row } from "../../api/client";
 import { useRefresh } from "../../api/queries";
-import { ActionButton } from "../accounts/shared/ActionButton";
-import { ConfirmButton } from "../accounts/shared/ConfirmButton";
+import { ActionButton } from "../../components/ActionButton";
+import { ConfirmButton } from "../../components/ConfirmButton";
 import { DeliveryResultModal } from "./DeliveryResult";
 
 export function WebhookActions({ webhook, onDeleted }: { webhook: Row; onDeleted?(): void }) {

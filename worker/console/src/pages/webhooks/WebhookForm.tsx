@@ -6,8 +6,7 @@
 import { PasswordInput, Select, SimpleGrid, Switch, TextInput } from "@mantine/core";
 import { call, type Row } from "../../api/client";
 import { useApiForm } from "../../api/form";
-import { useRefresh } from "../../api/queries";
-import { FormModal } from "../accounts/shared/FormModal";
+import { FormModal } from "../../components/FormModal";
 
 const SCOPES = ["Local", "Domain", "Global"];
 const STATES = ["Enabled", "Disabled"];
@@ -44,7 +43,6 @@ export function WebhookModal({
 	webhook?: Row;
 }) {
 	const form = useApiForm(webhookValues(webhook), PARAM_OF);
-	const refresh = useRefresh();
 	const action = ({ secretkey, ...values }: WebhookValues) =>
 		webhook
 			? // An empty secret would remove the stored one: send it only when a new one was typed.
@@ -58,7 +56,6 @@ export function WebhookModal({
 			form={form}
 			submitLabel={webhook ? "Save" : "Create webhook"}
 			action={action}
-			onDone={refresh}
 		>
 			<TextInput label="Name" required {...form.input("name")} />
 			<TextInput label="Payload URL" required placeholder="https://example.com/hook" {...form.input("payloadurl")} />
