@@ -1,5 +1,6 @@
 import { eq } from "drizzle-orm";
 import { invalidParam } from "../../api/errors";
+import { ROLE_PERMISSION_FIELDS, rolePermissionView } from "../../db/repos/roles";
 import { rolePermissions, roles } from "../../db/schema";
 import { defineCommand } from "../define";
 import { p } from "../param-spec";
@@ -11,15 +12,7 @@ export const listRolePermissions = defineCommand({
 	access: "authenticated",
 	authorized: ["Admin"],
 	params: { roleid: p.uuid("ID of the role", { related: "listRoles" }) },
-	responseFields: {
-		id: ["string", "the ID of the role permission"],
-		roleid: ["string", "the ID of the role to which the role permission belongs"],
-		rolename: ["string", "the name of the role to which the role permission belongs"],
-		roletype: ["string", "the type of the role to which the role permission belongs"],
-		rule: ["string", "the api name or wildcard rule"],
-		permission: ["string", "the permission type of the api name or wildcard rule, allow/deny"],
-		description: ["string", "the description of the role permission"],
-	},
+	responseFields: ROLE_PERMISSION_FIELDS,
 	async handle({ params, deps }) {
 		if (
 			params.roleid &&
@@ -35,15 +28,7 @@ export const listRolePermissions = defineCommand({
 			rolePermissions.roleId,
 			rolePermissions.sortOrder,
 		);
-		const items = rows.map(({ permission, role }) => ({
-			id: permission.id,
-			roleid: role.id,
-			rolename: role.name,
-			roletype: role.type,
-			rule: permission.rule,
-			permission: permission.permission,
-			description: permission.description,
-		}));
+		const items = rows.map(({ permission, role }) => rolePermissionView(permission, role));
 		return { type: "list", name: "rolepermission", items, count: items.length };
 	},
 });

@@ -1,26 +1,12 @@
 import { and, count, eq, inArray, like, type SQL } from "drizzle-orm";
 import { CsError, ERROR } from "../../api/errors";
-import { csDate } from "../../api/serializers/format";
+import { ROLE_FIELDS, roleView } from "../../db/repos/roles";
 import { roles } from "../../db/schema";
 import { isRootAdmin } from "../../domain/access";
 import { ROLE_TYPES, type RoleType } from "../../domain/roles";
 import { defineCommand } from "../define";
 import { pageWindow, pagingParams } from "../list-params";
 import { p } from "../param-spec";
-
-const ROLE_FIELDS = {
-	id: ["string", "the ID of the role"],
-	name: ["string", "the name of the role"],
-	type: ["string", "the type of the role"],
-	description: ["string", "the description of the role"],
-	isdefault: ["boolean", "true if role is default, false otherwise"],
-	ispublic: [
-		"boolean",
-		"Indicates whether the role will be visible to all users (public) or only to root admins (private).",
-	],
-	state: ["string", "the state of the role"],
-	created: ["date", "the date the role was created"],
-} as const;
 
 /** Role types a non-root caller may see: its own type and those below it. */
 const VISIBLE_TYPES: Record<RoleType, RoleType[]> = {
@@ -64,16 +50,7 @@ export const listRoles = defineCommand({
 			deps.db.select().from(roles).where(where).orderBy(roles.created, roles.id).limit(limit).offset(offset),
 			deps.db.select({ n: count() }).from(roles).where(where),
 		]);
-		const items = rows.map((r) => ({
-			id: r.id,
-			name: r.name,
-			type: r.type,
-			description: r.description,
-			isdefault: r.isDefault,
-			ispublic: r.isPublic,
-			state: "Enabled",
-			created: csDate(r.created),
-		}));
+		const items = rows.map(roleView);
 		return { type: "list", name: "role", items, count: total?.n ?? 0 };
 	},
 });

@@ -96,6 +96,14 @@ export async function callerBySession(
 const RULE_CACHE_MS = 30_000;
 const ruleCache = new Map<string, { rules: PermissionRule[]; until: number }>();
 
+/**
+ * Drops a role's cached rules after a role or rule write, so this isolate's next request of an
+ * account in that role sees the change. Other isolates may keep the old rules until RULE_CACHE_MS.
+ */
+export function forgetRoleRules(roleId: string): void {
+	ruleCache.delete(roleId);
+}
+
 /** A role's rules: built-in roles from code, others from D1 with a short per-isolate cache. */
 export async function roleRules(db: Db, roleId: string, now: number): Promise<PermissionRule[]> {
 	const builtIn = BUILT_IN_ROLES.find((r) => r.id === roleId);

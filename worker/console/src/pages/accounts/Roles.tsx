@@ -1,18 +1,26 @@
 /**
- * @module Roles (root admin): the roles and, per role, its ordered permission rules. Our API has
- * listRoles and listRolePermissions only (no createRole/deleteRole or permission changes), so the
- * page is read-only.
+ * @module Roles (root admin): the roles; create one (of a type or as a copy), edit its name and
+ * description, delete it; and per role, in a drawer, its ordered permission rules
+ * (roles/RolePermissions.tsx). Default roles are shown with the same actions: the API's refusal
+ * (default roles cannot be changed) is the one source of that rule.
  */
-import { Badge, Button, Drawer, Stack, Text } from "@mantine/core";
+import { Button, Drawer } from "@mantine/core";
 import { useState } from "react";
-import type { Row } from "../../api/client";
-import { errorText } from "../../api/errors";
-import { useList } from "../../api/queries";
-import { DataTable } from "../../components/DataTable";
+import { call, type Row } from "../../api/client";
+import { useRefresh } from "../../api/queries";
+import { ConfirmButton } from "../../components/ConfirmButton";
 import { ListPage } from "../../components/ListPage";
+import { RowActions } from "../../components/RowActions";
+import { CreateRole, EditRole } from "./roles/RoleForms";
+import { RolePermissions } from "./roles/RolePermissions";
 
 export function Roles(_props: { params: Record<string, string | undefined> }) {
+	const [creating, setCreating] = useState(false);
+	const [editing, setEditing] = useState<Row | null>(null);
 	const [role, setRole] = useState<Row | null>(null);
+	// The drawer keeps its role while it slides out, so its title does not go blank on close.
+	const [drawerOpen, setDrawerOpen] = useState(false);
+	const refresh = useRefresh();
 	return (
 		<ListPage
 			title="Roles"
@@ -26,16 +34,41 @@ export function Roles(_props: { params: Record<string, string | undefined> }) {
 				{
 					label: "Actions",
 					value: (row) => (
-						<Button size="xs" variant="light" onClick={() => setRole(row)}>
-							Permissions
-						</Button>
+						<RowActions>
+							<Button
+								size="xs"
+								variant="light"
+								aria-label={`Permissions of ${row.name}`}
+								onClick={() => {
+									setRole(row);
+									setDrawerOpen(true);
+								}}
+							>
+								Permissions
+							</Button>
+							<Button size="xs" variant="light" aria-label={`Edit ${row.name}`} onClick={() => setEditing(row)}>
+								Edit
+							</Button>
+							<ConfirmButton
+								label="Delete"
+								title={`Delete role ${row.name}`}
+								message="The role and its rules are removed. The API refuses default roles and roles that accounts use."
+								onConfirm={async () => {
+									await call("deleteRole", { id: row.id });
+									await refresh();
+								}}
+							/>
+						</RowActions>
 					),
 				},
 			]}
+			actions={<Button onClick={() => setCreating(true)}>Add role</Button>}
 		>
+			<CreateRole opened={creating} onClose={() => setCreating(false)} />
+			{editing && <EditRole role={editing} onClose={() => setEditing(null)} />}
 			<Drawer
-				opened={role !== null}
-				onClose={() => setRole(null)}
+				opened={drawerOpen}
+				onClose={() => setDrawerOpen(false)}
 				title={`Permissions of ${role?.name ?? ""}`}
 				size="xl"
 				position="right"
@@ -43,34 +76,5 @@ export function Roles(_props: { params: Record<string, string | undefined> }) {
 				{role && <RolePermissions role={role} />}
 			</Drawer>
 		</ListPage>
-	);
-}
-
-function RolePermissions({ role }: { role: Row }) {
-	const query = useList("listRolePermissions", "rolepermission", { roleid: role.id });
-	return (
-		<Stack>
-			<Text size="sm" c="dimmed">
-				Rules apply in order; the first rule that matches a command decides.
-			</Text>
-			{query.error && <Text c="red">{errorText(query.error)}</Text>}
-			<DataTable
-				loading={query.isPending}
-				rows={query.data?.rows ?? []}
-				empty="This role has no permission rules."
-				columns={[
-					{ label: "Rule", value: "rule" },
-					{
-						label: "Permission",
-						value: (row) => (
-							<Badge variant="light" color={row.permission === "allow" ? "green" : "red"}>
-								{row.permission}
-							</Badge>
-						),
-					},
-					{ label: "Description", value: "description" },
-				]}
-			/>
-		</Stack>
 	);
 }
