@@ -254,6 +254,77 @@ describe("the web console, on a fresh cloud", () => {
 		expect(h.pageErrors).toEqual([]);
 	});
 
+	it("deploys with a customized offering: a memory out of its bounds comes back on its field with the values kept, then Running", async () => {
+		const CUSTOM_OFFERING = "console-custom";
+		const CUSTOM_VM = "custom-vm";
+		await h.api("createServiceOffering", {
+			name: CUSTOM_OFFERING,
+			displaytext: "custom CPU and memory",
+			customized: "true",
+			mincpunumber: "1",
+			maxcpunumber: "2",
+			minmemory: "256",
+			maxmemory: "1024",
+		});
+		await go("/instances");
+		await visible(heading("Instances"));
+		await main().getByRole("link", { name: "Deploy", exact: true }).click();
+		await visible(heading("Deploy an instance"));
+		await choose("Zone", new RegExp(ZONE));
+		await button("Next");
+		await choose("Template", new RegExp(TEMPLATE));
+		await button("Next");
+		await choose("Compute offering", new RegExp(CUSTOM_OFFERING));
+		expect(await description(field("Memory (MB)"))).toContain("Between 256 and 1024 MB");
+		expect(await description(field("CPU cores"))).toContain("Between 1 and 2");
+		await field("CPU cores").fill("1");
+		await field("CPU speed (MHz)").fill("500");
+		await field("Memory (MB)").fill("4096");
+		await button("Next");
+		await button("Next");
+		await poll(() => page().getByRole("combobox", { name: "Network" }).inputValue()).not.toBe("");
+		await button("Next");
+		await field("Name", page(), true).fill(CUSTOM_VM);
+		await button("Next");
+		await button("Deploy");
+		// Refused at once (431): back on the offering step, the error under Memory, everything kept.
+		await poll(() => description(field("Memory (MB)"))).toMatch(/memory 4096 is outside the offering's bounds/);
+		expect(await field("Memory (MB)").inputValue()).toBe("4096");
+		expect(await field("CPU cores").inputValue()).toBe("1");
+		expect(await field("CPU speed (MHz)").inputValue()).toBe("500");
+		expect(await description(field("CPU cores"))).not.toMatch(/outside/);
+		await h.shot("deploy-custom-refused");
+		await field("Memory (MB)").fill("512");
+		for (let step = 0; step < 4; step++) await button("Next");
+		await visible(main().getByRole("cell", { name: CUSTOM_VM }));
+		await button("Deploy");
+
+		await visible(heading(CUSTOM_VM), 60_000);
+		await visible(main().getByText("Running", { exact: true }).first(), 90_000);
+		const vm = (await h.api("listVirtualMachines", { name: CUSTOM_VM, listall: "true" })).virtualmachine?.[0];
+		expect(vm).toMatchObject({ state: "Running", cpunumber: 1, cpuspeed: 500, memory: 512 });
+		expect(h.pageErrors).toEqual([]);
+	});
+
+	it("opens Migrate for the running instance: with one host (h1) it says there is no suitable host", async () => {
+		await go(`/instances/${made.vmId}`);
+		await visible(heading(VM));
+		await visible(main().getByText("Running", { exact: true }).first());
+		await button("Migrate", main());
+		const d = dialog();
+		await visible(d.getByText("No suitable host"));
+		await visible(d.getByText(/No other host in the cluster of host h1/));
+		expect(await d.getByRole("radio").count()).toBe(0);
+		expect(await d.getByRole("button", { name: "Migrate", exact: true }).isDisabled()).toBe(true);
+		// The API agrees: the cluster has no other host to offer.
+		const found = await h.api("findHostsForMigration", { virtualmachineid: made.vmId ?? "" });
+		expect(found.count ?? 0).toBe(0);
+		await h.shot("migrate-dialog");
+		await button("Cancel", d);
+		await hidden(d);
+		expect(h.pageErrors).toEqual([]);
+	});
+
 	it("stops the instance and sees Stopped", async () => {
 		await visible(heading(VM));
 		await button("Stop", main());

@@ -329,6 +329,39 @@ describe("deployVirtualMachine refuses bad input at once", () => {
 		expect(again.name).toBe("dup-name");
 	});
 
+	it("a customized offering takes details[0].cpuNumber, cpuSpeed and memory (as clients send them), within its bounds", async () => {
+		const custom = ok(
+			await call(world.root, {
+				command: "createServiceOffering",
+				name: "custom-bounded",
+				displaytext: "1-2 cores, 256-1024 MB",
+				customized: "true",
+				mincpunumber: "1",
+				maxcpunumber: "2",
+				minmemory: "256",
+				maxmemory: "1024",
+			}),
+			"createServiceOffering",
+		).serviceoffering;
+		const sized = (n: string, mhz: string, mb: string) =>
+			deployParams(site, {
+				serviceofferingid: custom.id,
+				startvm: "false",
+				"details[0].cpuNumber": n,
+				"details[0].cpuSpeed": mhz,
+				"details[0].memory": mb,
+			});
+		expectParamError(await call(world.alice, sized("1", "500", "4096")), "deployVirtualMachine", /memory 4096/);
+		expectParamError(await call(world.alice, sized("3", "500", "512")), "deployVirtualMachine", /cpuNumber 3/);
+		expectParamError(
+			await call(world.alice, deployParams(site, { serviceofferingid: custom.id })),
+			"deployVirtualMachine",
+			/details\[0\]\.cpuNumber/,
+		);
+		const vm = (await runJob(world.alice, sized("2", "500", "512"))).virtualmachine;
+		expect([vm.cpunumber, vm.cpuspeed, vm.memory]).toEqual([2, 500, 512]);
+	});
+
 	it("the root admin may place it on a named host", async () => {
 		const hostId = site.hostIds[1] as string;
 		const vm = (await runJob(world.root, deployParams(site, { hostid: hostId }))).virtualmachine;

@@ -18,10 +18,14 @@ import { parseIpv4 } from "../domain/ipv4";
 import { canonicalUserData } from "./config-drive";
 import type { DeployParams } from "./deploy-request";
 
-/** `details[0].key=value` entries as one object (later entries win). */
+/**
+ * `details[0].key=value` entries as one object (later entries win), keys lower-cased: CloudStack
+ * reads map keys regardless of case (`cpuNumber`, `cpunumber`), and the request parser may have
+ * lower-cased them already.
+ */
 export function detailsObject(entries: MapEntries | undefined): Record<string, string> {
 	const out: Record<string, string> = {};
-	for (const entry of entries ?? []) for (const [k, v] of Object.entries(entry)) out[k] = v;
+	for (const entry of entries ?? []) for (const [k, v] of Object.entries(entry)) out[k.toLowerCase()] = v;
 	return out;
 }
 
@@ -33,8 +37,8 @@ export function positiveInt(raw: string | undefined, name: string): number | und
 
 /** CPU and memory: the offering's, or for a customized offering the `details` ones within its bounds. */
 export function sizeOf(offering: ServiceOfferingRow, details: Record<string, string>) {
-	const cpuNumber = offering.cpuNumber ?? positiveInt(details.cpuNumber, "details[0].cpuNumber");
-	const cpuSpeed = offering.cpuSpeed ?? positiveInt(details.cpuSpeed, "details[0].cpuSpeed");
+	const cpuNumber = offering.cpuNumber ?? positiveInt(details.cpunumber, "details[0].cpuNumber");
+	const cpuSpeed = offering.cpuSpeed ?? positiveInt(details.cpuspeed, "details[0].cpuSpeed");
 	const memory = offering.memory ?? positiveInt(details.memory, "details[0].memory");
 	if (cpuNumber === undefined || cpuSpeed === undefined || memory === undefined) {
 		throw new CsError(

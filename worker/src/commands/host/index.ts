@@ -2,6 +2,7 @@ import type { AnyCommand } from "../types";
 import { addHost } from "./addHost";
 import { cancelHostMaintenance } from "./cancelHostMaintenance";
 import { deleteHost } from "./deleteHost";
+import { findHostsForMigration } from "./findHostsForMigration";
 import { listHosts } from "./listHosts";
 import { listHostsMetrics } from "./listHostsMetrics";
 import { prepareHostForMaintenance } from "./prepareHostForMaintenance";
@@ -17,4 +18,5 @@ export const hostCommands: readonly AnyCommand[] = [
 	reconnectHost,
 	prepareHostForMaintenance,
 	cancelHostMaintenance,
+	findHostsForMigration,
 ];

@@ -7,6 +7,7 @@ import { Radio, Select, Stack, Table, Text, Textarea, TextInput } from "@mantine
 import type { Params, Row } from "../../api/client";
 import type { ApiForm } from "../../api/form";
 import { useList } from "../../api/queries";
+import { customInputs } from "./custom-offering";
 
 /** The wizard's fields: API parameter names of deployVirtualMachine (userdata as plain text). */
 export interface DeployValues extends Record<string, string> {
@@ -14,6 +15,10 @@ export interface DeployValues extends Record<string, string> {
 	templateid: string;
 	isoid: string;
 	serviceofferingid: string;
+	/** A customized offering's values (sent as details[0].cpuNumber/cpuSpeed/memory). */
+	cpunumber: string;
+	cpuspeed: string;
+	memory: string;
 	rootdisksize: string;
 	diskofferingid: string;
 	size: string;
@@ -65,7 +70,10 @@ const SOURCES: Record<string, Source> = {
 		command: "listServiceOfferings",
 		listKey: "serviceoffering",
 		params: (v) => ({ zoneid: v.zoneid }),
-		describe: (o) => `${o.name} — ${o.cpunumber ?? "?"} vCPU × ${o.cpuspeed ?? "?"} MHz, ${o.memory ?? "?"} MB`,
+		describe: (o) =>
+			o.cpunumber && o.cpuspeed && o.memory
+				? `${o.name} — ${o.cpunumber} vCPU × ${o.cpuspeed} MHz, ${o.memory} MB`
+				: `${o.name} — custom CPU and memory`,
 	},
 	diskofferingid: {
 		command: "listDiskOfferings",
@@ -162,8 +170,24 @@ export function ImageStep({
 	);
 }
 
+/** The offering, and for a customized one the CPU and memory it leaves to the deploy call. */
 export function OfferingStep({ form }: { form: DeployForm }) {
-	return <ChoiceSelect form={form} field="serviceofferingid" label="Compute offering" required />;
+	const { chosen } = useChoices("serviceofferingid", form.values);
+	return (
+		<Stack>
+			<ChoiceSelect form={form} field="serviceofferingid" label="Compute offering" required />
+			{customInputs(chosen).map((input) => (
+				<TextInput
+					key={input.field}
+					label={input.label}
+					description={input.description}
+					inputMode="numeric"
+					required
+					{...form.input(input.field)}
+				/>
+			))}
+		</Stack>
+	);
 }
 
 /** Root disk size for a template; a data disk offering (optional) or, for an ISO, the root disk's offering. */

@@ -1,6 +1,6 @@
 /**
  * @module Deploy an instance (#/instances/deploy), CloudStack's wizard: zone → template or ISO →
- * compute offering → disk → network → name → review. One form holds every step, so going back, or
+ * compute offering (with CPU and memory for a customized one) → disk → network → name → review. One form holds every step, so going back, or
  * being sent back to the field a 431 names, keeps what was typed. deployVirtualMachine is async:
  * once its job exists the wizard opens the new instance's page, where its state follows the job.
  */
@@ -10,6 +10,7 @@ import { useLocation } from "wouter";
 import type { Params } from "../../api/client";
 import { useApiForm } from "../../api/form";
 import { useJobs } from "../../api/jobs";
+import { type CustomInput, customDetails, customInputs, DETAIL_KEY } from "./custom-offering";
 import {
 	type DeployValues,
 	DetailsStep,
@@ -28,6 +29,9 @@ const EMPTY: DeployValues = {
 	templateid: "",
 	isoid: "",
 	serviceofferingid: "",
+	cpunumber: "",
+	cpuspeed: "",
+	memory: "",
 	rootdisksize: "",
 	diskofferingid: "",
 	size: "",
@@ -46,6 +50,9 @@ const STEP_OF: Record<keyof DeployValues, number> = {
 	templateid: 1,
 	isoid: 1,
 	serviceofferingid: 2,
+	cpunumber: 2,
+	cpuspeed: 2,
+	memory: 2,
 	rootdisksize: 3,
 	diskofferingid: 3,
 	size: 3,
@@ -57,6 +64,9 @@ const STEP_OF: Record<keyof DeployValues, number> = {
 };
 const FIELDS = Object.keys(STEP_OF) as (keyof DeployValues & string)[];
 
+/** The API's texts name the custom values by their detail keys ("cpuNumber 9 is outside…"). */
+const PARAM_OF: Partial<Record<keyof DeployValues & string, string>> = DETAIL_KEY;
+
 /** Base64 of UTF-8 text, as deployVirtualMachine's userdata wants it. */
 function base64(text: string): string {
 	let binary = "";
@@ -64,8 +74,9 @@ function base64(text: string): string {
 	return btoa(binary);
 }
 
-function deployParams(values: DeployValues, kind: ImageKind): Params {
+function deployParams(values: DeployValues, kind: ImageKind, custom: readonly CustomInput[]): Params {
 	return {
+		...customDetails(custom, values),
 		zoneid: values.zoneid,
 		templateid: kind === "template" ? values.templateid : undefined,
 		isoid: kind === "iso" ? values.isoid : undefined,
@@ -84,7 +95,7 @@ function deployParams(values: DeployValues, kind: ImageKind): Params {
 export function DeployWizard(_props: { params: Record<string, string | undefined> }) {
 	const [, navigate] = useLocation();
 	const { run } = useJobs();
-	const form = useApiForm<DeployValues>(EMPTY);
+	const form = useApiForm<DeployValues>(EMPTY, PARAM_OF);
 	const [kind, setKind] = useState<ImageKind>("template");
 	const [active, setActive] = useState(0);
 	const values = form.values;
@@ -105,12 +116,14 @@ export function DeployWizard(_props: { params: Record<string, string | undefined
 		if (errorField) setActive(STEP_OF[errorField] ?? 0);
 	}, [errorField]);
 
+	const offering = useChoices("serviceofferingid", values).chosen;
+	const custom = customInputs(offering);
 	const imageField = kind === "template" ? "templateid" : "isoid";
 	/** What a step needs before Next (the API checks the rest). */
 	const complete = [
 		Boolean(values.zoneid),
 		Boolean(values[imageField]),
-		Boolean(values.serviceofferingid),
+		Boolean(values.serviceofferingid) && custom.every((input) => values[input.field]?.trim()),
 		kind === "template" || Boolean(values.diskofferingid),
 		Boolean(values.networkids),
 		true,
@@ -128,6 +141,7 @@ export function DeployWizard(_props: { params: Record<string, string | undefined
 		["Zone", zone ? String(zone.name) : ""],
 		[kind === "template" ? "Template" : "ISO", choices[imageField]],
 		["Compute offering", choices.serviceofferingid],
+		...custom.map((input): [string, string] => [input.label, values[input.field] ?? ""]),
 		["Root disk size (GB)", kind === "template" ? values.rootdisksize || "template's size" : ""],
 		[kind === "iso" ? "Disk offering (root disk)" : "Data disk offering", choices.diskofferingid],
 		["Network", choices.networkids],
@@ -141,7 +155,7 @@ export function DeployWizard(_props: { params: Record<string, string | undefined
 		const label = `Deploy ${values.name.trim() || "instance"}`;
 		// Once the job exists, follow it on the new instance's page (the answer names the VM).
 		await form.submit((v) =>
-			run("deployVirtualMachine", deployParams(v, kind), label, {
+			run("deployVirtualMachine", deployParams(v, kind, custom), label, {
 				onStarted: (answer) => navigate(answer.id ? `/instances/${answer.id}` : "/instances"),
 			}),
 		);

@@ -2,11 +2,12 @@
  * @module The questions VmActions asks before a destructive or targeted action: destroy (with
  * CloudStack's "Expunge" checkbox), expunge, and the target host of a migration.
  */
-import { Alert, Button, Checkbox, Group, Loader, Modal, Select, Stack, Text } from "@mantine/core";
+import { Alert, Button, Checkbox, Group, Loader, Modal, Radio, Stack, Text } from "@mantine/core";
 import { useState } from "react";
 import { type Row, rowsOf } from "../../api/client";
 import { errorText } from "../../api/errors";
 import { useCall } from "../../api/queries";
+import { migrationTargets } from "./migration";
 
 function nameOf(vm: Row): string {
 	return String(vm.displayname ?? vm.name);
@@ -80,8 +81,9 @@ export function ExpungeDialog({ vm, onClose, onConfirm }: { vm: Row; onClose(): 
 }
 
 /**
- * Live migration stays inside the VM's cluster (migrateVirtualMachine's rule); our API has no
- * findHostsForMigration, so the targets are the other hosts of the current host's cluster.
+ * Live migration stays inside the VM's cluster (migrateVirtualMachine's rule): findHostsForMigration
+ * lists that cluster's other hosts and marks the ones with room; the others are shown, disabled,
+ * with the reason, so an operator sees why a host is not offered.
  */
 export function MigrateDialog({
 	vm,
@@ -93,39 +95,45 @@ export function MigrateDialog({
 	onConfirm(hostid: string): void;
 }) {
 	const [hostid, setHostid] = useState<string | null>(null);
-	const current = useCall("listHosts", { id: vm.hostid }, Boolean(vm.hostid));
-	const clusterid = rowsOf(current.data ?? {}, "host")[0]?.clusterid as string | undefined;
-	const candidates = useCall("listHosts", { clusterid, type: "Routing" }, Boolean(clusterid));
-	const options = rowsOf(candidates.data ?? {}, "host")
-		.filter((host) => host.id !== vm.hostid)
-		.map((host) => ({
-			value: String(host.id),
-			label: `${host.name} (${host.state}, ${host.resourcestate ?? "Enabled"})`,
-			disabled: host.state !== "Up" || (host.resourcestate && host.resourcestate !== "Enabled"),
-		}));
-	const error = current.error ?? candidates.error;
+	const found = useCall("findHostsForMigration", { virtualmachineid: vm.id, pagesize: 200 });
+	const targets = migrationTargets(rowsOf(found.data ?? {}, "host"));
+	const suitable = targets.filter((t) => !t.disabled).length;
+	const source = vm.hostname ? `host ${vm.hostname}` : "its host";
 	return (
-		<Modal opened onClose={onClose} title={`Migrate ${nameOf(vm)}`}>
+		<Modal opened onClose={onClose} title={`Migrate ${nameOf(vm)}`} size="lg">
 			<Stack>
-				<Text size="sm">
-					Live-migrates the running instance from {vm.hostname ?? "its host"} to another host of the same cluster.
-				</Text>
-				{error && (
+				<Text size="sm">Live-migrates the running instance from {source} to another host of the same cluster.</Text>
+				{found.error && (
 					<Alert color="red" role="alert">
-						{errorText(error)}
+						{errorText(found.error)}
 					</Alert>
 				)}
-				{candidates.isPending && clusterid ? (
+				{found.isPending ? (
 					<Loader aria-label="Loading hosts" />
 				) : (
-					<Select
-						label="Target host"
-						placeholder={options.length ? "Pick a host" : "No other host in this cluster"}
-						data={options}
-						value={hostid}
-						onChange={setHostid}
-						required
-					/>
+					!found.error &&
+					suitable === 0 && (
+						<Alert color="yellow" title="No suitable host">
+							{targets.length === 0
+								? `No other host in the cluster of ${source}: there is nowhere to migrate this instance to.`
+								: "No host of the cluster can take this instance now; the reasons are given below."}
+						</Alert>
+					)
+				)}
+				{targets.length > 0 && (
+					<Radio.Group label="Target host" value={hostid} onChange={setHostid}>
+						<Stack gap="xs" mt="xs">
+							{targets.map((target) => (
+								<Radio
+									key={target.value}
+									value={target.value}
+									disabled={target.disabled}
+									label={target.name}
+									description={target.description}
+								/>
+							))}
+						</Stack>
+					</Radio.Group>
 				)}
 				<Group justify="end">
 					<Button variant="default" onClick={onClose}>
