@@ -74,6 +74,19 @@ function heading(name: string | RegExp): Locator {
 	return main().getByRole("heading", { level: 2, name }).first();
 }
 
+/** Opens the deploy wizard and goes through zone and template to the offering, chosen. */
+async function deployWizardAtOffering(offering: string) {
+	await go("/instances");
+	await visible(heading("Instances"));
+	await main().getByRole("link", { name: "Deploy", exact: true }).click();
+	await visible(heading("Deploy an instance"));
+	await choose("Zone", new RegExp(ZONE));
+	await button("Next");
+	await choose("Template", new RegExp(TEMPLATE));
+	await button("Next");
+	await choose("Compute offering", new RegExp(offering));
+}
+
 async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, ms = 60_000): Promise<T> {
 	const deadline = Date.now() + ms;
 	for (;;) {
@@ -224,15 +237,7 @@ describe("the web console, on a fresh cloud", () => {
 			cpuspeed: "500",
 			memory: "256",
 		});
-		await go("/instances");
-		await visible(heading("Instances"));
-		await main().getByRole("link", { name: "Deploy", exact: true }).click();
-		await visible(heading("Deploy an instance"));
-		await choose("Zone", new RegExp(ZONE));
-		await button("Next");
-		await choose("Template", new RegExp(TEMPLATE));
-		await button("Next");
-		await choose("Compute offering", new RegExp(OFFERING));
+		await deployWizardAtOffering(OFFERING);
 		await button("Next");
 		await button("Next"); // Disk: the template's size, no data disk.
 		// Network: a Basic zone's one guest network is chosen by the wizard.
@@ -266,15 +271,7 @@ describe("the web console, on a fresh cloud", () => {
 			minmemory: "256",
 			maxmemory: "1024",
 		});
-		await go("/instances");
-		await visible(heading("Instances"));
-		await main().getByRole("link", { name: "Deploy", exact: true }).click();
-		await visible(heading("Deploy an instance"));
-		await choose("Zone", new RegExp(ZONE));
-		await button("Next");
-		await choose("Template", new RegExp(TEMPLATE));
-		await button("Next");
-		await choose("Compute offering", new RegExp(CUSTOM_OFFERING));
+		await deployWizardAtOffering(CUSTOM_OFFERING);
 		expect(await description(field("Memory (MB)"))).toContain("Between 256 and 1024 MB");
 		expect(await description(field("CPU cores"))).toContain("Between 1 and 2");
 		await field("CPU cores").fill("1");
