@@ -72,28 +72,28 @@ export function poolLimitSql(): SQL {
 }
 
 /**
+ * True in SQL when `vm`'s CPU and memory still fit on the host under its overcommitted limits: the
+ * one room rule of the planner, the reservation, live migration and findHostsForMigration.
+ */
+export function hostFitsSql(vm: VmSize): SQL<number> {
+	const limits = hostLimitsSql();
+	return sql<number>`(${hosts.cpuAllocated} + ${cpuMhzOf(vm)} <= ${limits.cpu} and ${hosts.memoryAllocated} + ${memoryBytesOf(vm)} <= ${limits.memory})`;
+}
+
+/**
  * Adds the instance's CPU and memory to the host if it still fits and the host takes new instances
  * (Up and Enabled: a host in maintenance gets nothing). True when reserved.
  */
 export async function reserveHost(db: Db, host: { id: string }, vm: VmSize): Promise<boolean> {
 	const cpu = cpuMhzOf(vm);
 	const memory = memoryBytesOf(vm);
-	const limits = hostLimitsSql();
 	const rows = await db
 		.update(hosts)
 		.set({
 			cpuAllocated: sql`${hosts.cpuAllocated} + ${cpu}`,
 			memoryAllocated: sql`${hosts.memoryAllocated} + ${memory}`,
 		})
-		.where(
-			and(
-				eq(hosts.id, host.id),
-				eq(hosts.state, "Up"),
-				eq(hosts.resourceState, "Enabled"),
-				sql`${hosts.cpuAllocated} + ${cpu} <= ${limits.cpu}`,
-				sql`${hosts.memoryAllocated} + ${memory} <= ${limits.memory}`,
-			),
-		)
+		.where(and(eq(hosts.id, host.id), eq(hosts.state, "Up"), eq(hosts.resourceState, "Enabled"), hostFitsSql(vm)))
 		.returning({ id: hosts.id });
 	return rows.length > 0;
 }

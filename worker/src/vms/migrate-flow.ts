@@ -10,7 +10,7 @@ import type { Db } from "../db/client";
 import { eventInsert } from "../db/events";
 import { hosts, vmInstances } from "../db/schema";
 import type { JobContext } from "../jobs/types";
-import { cpuMhzOf, hostLimitsSql, memoryBytesOf, releaseHost, reserveHost } from "./capacity";
+import { hostFitsSql, hostLimitsSql, releaseHost, reserveHost } from "./capacity";
 import { vmResource } from "./lifecycle-steps";
 import { agentFailure, requireVm, type VmRow, wrongState } from "./vm-rows";
 
@@ -54,8 +54,7 @@ export async function migrationCandidates(db: Db, vm: VmRow, source: HostRow): P
 				ne(hosts.id, source.id),
 				eq(hosts.state, "Up"),
 				eq(hosts.resourceState, "Enabled"),
-				sql`${hosts.cpuAllocated} + ${cpuMhzOf(vm)} <= ${limits.cpu}`,
-				sql`${hosts.memoryAllocated} + ${memoryBytesOf(vm)} <= ${limits.memory}`,
+				hostFitsSql(vm),
 			),
 		)
 		.orderBy(sql`${limits.memory} - ${hosts.memoryAllocated} desc`)

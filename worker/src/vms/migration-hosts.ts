@@ -4,23 +4,14 @@
  * moves), each marked with whether it has room under the overcommitted limits (capacity.ts) and
  * whether migrateVirtualMachine would take it (migrate-flow.ts's unsuitableTarget).
  */
-import { and, eq, ne, type SQL, sql } from "drizzle-orm";
+import { and, eq, ne, type SQL } from "drizzle-orm";
 import type { HostPageRow } from "../commands/host/host-view";
 import type { Db } from "../db/client";
 import { inIds } from "../db/in-ids";
 import { hosts } from "../db/schema";
-import { cpuMhzOf, hostLimitsSql, memoryBytesOf, type VmSize } from "./capacity";
+import { hostFitsSql } from "./capacity";
 import { type HostRow, unsuitableTarget } from "./migrate-flow";
 import type { VmRow } from "./vm-rows";
-
-/**
- * True (1) in SQL when `vm` still fits on the host: the same comparison reserveHost's
- * compare-and-set makes, so "has enough capacity" here means the reservation would succeed now.
- */
-export function hostFitsSql(vm: VmSize): SQL<number> {
-	const limits = hostLimitsSql();
-	return sql<number>`(${hosts.cpuAllocated} + ${cpuMhzOf(vm)} <= ${limits.cpu} and ${hosts.memoryAllocated} + ${memoryBytesOf(vm)} <= ${limits.memory})`;
-}
 
 /** The WHERE of the hosts offered: the source's cluster, not the source itself. */
 export function migrationHostsWhere(source: HostRow, extra?: SQL): SQL | undefined {

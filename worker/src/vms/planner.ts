@@ -10,7 +10,7 @@ import { and, eq, inArray, isNull, notInArray, or, type SQL, sql } from "drizzle
 import { CsError, ERROR } from "../api/errors";
 import type { Deps } from "../commands/types";
 import { clusters, hosts, pods, storagePools } from "../db/schema";
-import { cpuMhzOf, hostLimitsSql, memoryBytesOf, poolLimitSql, type VmSize } from "./capacity";
+import { hostFitsSql, hostLimitsSql, poolLimitSql, type VmSize } from "./capacity";
 
 /** CSExceptionErrorCode of InsufficientServerCapacityException / InsufficientStorageCapacityException. */
 const INSUFFICIENT_SERVER_CS = 4335;
@@ -56,8 +56,6 @@ export async function planCandidates(deps: Pick<Deps, "db">, request: PlacementR
 		? await db.select().from(storagePools).where(eq(storagePools.id, request.poolId)).get()
 		: undefined;
 	if (request.poolId && fixedPool?.state !== "Up") return [];
-	const cpu = cpuMhzOf(request.vm);
-	const memory = memoryBytesOf(request.vm);
 	const limits = hostLimitsSql();
 	const tags = (request.hostTags ?? "")
 		.split(",")
@@ -74,8 +72,7 @@ export async function planCandidates(deps: Pick<Deps, "db">, request: PlacementR
 		request.hostId ? eq(hosts.id, request.hostId) : undefined,
 		fixedPool?.clusterId ? eq(hosts.clusterId, fixedPool.clusterId) : undefined,
 		request.excludeHostIds?.length ? notInArray(hosts.id, [...request.excludeHostIds]) : undefined,
-		sql`${hosts.cpuAllocated} + ${cpu} <= ${limits.cpu}`,
-		sql`${hosts.memoryAllocated} + ${memory} <= ${limits.memory}`,
+		hostFitsSql(request.vm),
 		...tags.map((tag) => sql`(',' || replace(${hosts.hostTags}, ' ', '') || ',') like ${`%,${tag},%`}`),
 	];
 	const candidates = await db
